@@ -1,0 +1,123 @@
+"""Named permission rules: the one module views and templates ask "may this user do X?".
+
+A rule takes the user and optionally an object. Views declare theirs with
+`@permission_required("name")` (checked at the door, without an object); object-level
+checks go through the access helpers (participants.access), which use the same rules.
+The meta-test in caseworker/tests/test_url_permissions.py fails any URL without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from caseworker.models import Role
+
+# Roles that work with participants of their own offices.
+PARTICIPANT_ROLES = frozenset({Role.CASEWORKER, Role.APPROVER, Role.LEADER})
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _roles(user) -> set[str]:
+    return set(user.roles or []) if _active(user) else set()
+
+
+def has_participant_access(user) -> bool:
+    return bool(_roles(user) & PARTICIPANT_ROLES) and bool(user.office_ids())
+
+
+def participant_is_visible(user, participant) -> bool:
+    """Mirror of ParticipantQuerySet.visible_to for an already loaded object."""
+    from participants.models import AddressProtection
+
+    if not has_participant_access(user):
+        return False
+    if participant.office_id not in user.office_ids():
+        return False
+    if (
+        participant.address_protection == AddressProtection.STRICTLY_CONFIDENTIAL
+        and not user.may_see_strictly_confidential
+    ):
+        return False
+    return not (participant.shielded and not user.may_see_shielded)
+
+
+def _view_participant(user, participant=None) -> bool:
+    if participant is None:
+        return has_participant_access(user)
+    return participant_is_visible(user, participant)
+
+
+def _change_participant(user, participant=None) -> bool:
+    if not (_roles(user) & {Role.CASEWORKER, Role.LEADER}):
+        return False
+    return _view_participant(user, participant)
+
+
+def _leader_on_participant(user, participant=None) -> bool:
+    if Role.LEADER not in _roles(user):
+        return False
+    return _view_participant(user, participant)
+
+
+def _admin(user, obj=None) -> bool:
+    return Role.ADMIN in _roles(user)
+
+
+def _authenticated(user, obj=None) -> bool:
+    return _active(user)
+
+
+RULES: dict[str, Callable[..., bool]] = {
+    "home.view": _authenticated,
+    "participant.view": _view_participant,
+    "participant.create": _change_participant,
+    "participant.change": _change_participant,
+    "participant.reassign": _leader_on_participant,
+    "participant.audit_view": _leader_on_participant,
+    "caseload.reassign": _leader_on_participant,
+    "admin.access": _admin,
+}
+
+
+def can(user, permission: str, obj: Any = None) -> bool:
+    try:
+        rule = RULES[permission]
+    except KeyError:
+        raise KeyError(f"Unknown permission {permission!r}; add it to caseworker.rules.RULES")
+    return rule(user, obj) if obj is not None else rule(user)
+
+
+def permission_required(permission: str) -> Callable:
+    """Decorate a view: 302 to login when anonymous, 403 when the rule says no."""
+    if permission not in RULES:
+        raise KeyError(f"Unknown permission {permission!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                from django.contrib.auth.views import redirect_to_login
+
+                return redirect_to_login(request.get_full_path())
+            if not can(request.user, permission):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.kvp_permission = permission  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view that needs no login (login page, health check)."""
+    view.kvp_permission = "public"  # type: ignore[attr-defined]
+    return view

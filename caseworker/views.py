@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from caseworker import rules
+from caseworker.audit import AuditContext
+from caseworker.forms import LoginForm
+from caseworker.models import Office, Role, User
+from caseworker.rules import permission_required, public
+from participants import services
+from participants.forms import CaseloadReassignForm
+from participants.models import Participant
+from participants.views import attach_errors
+
+login_view = public(
+    auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+)
+logout_view = public(auth_views.LogoutView.as_view())
+
+
+@public
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """Liveness and database readiness for load balancers and docker-compose."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@require_GET
+@permission_required("home.view")
+def home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context: dict = {}
+    if rules.has_participant_access(user):
+        visible = Participant.objects.visible_to(user)
+        context["my_count"] = visible.filter(caseworker=user).count()
+        context["office_count"] = visible.count()
+        context["unassigned_count"] = visible.filter(caseworker__isnull=True).count()
+    if user.has_role(Role.LEADER):
+        # Caseload per caseworker of the leader's offices, against the recommended 15–20.
+        context["caseloads"] = (
+            User.objects.filter(office_id__in=user.office_ids(), is_active=True)
+            .caseworkers()
+            .select_related("office")
+            .annotate(
+                participant_count=Count(
+                    "participants",
+                    filter=Q(participants__office_id__in=user.office_ids()),
+                )
+            )
+            .order_by("office__name", "-participant_count", "first_name")
+        )
+    context["offices"] = Office.objects.filter(pk__in=user.office_ids())
+    return render(request, "caseworker/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("caseload.reassign")
+def caseload_reassign(request: HttpRequest) -> HttpResponse:
+    """A leader moves all of a departing caseworker's participants to another caseworker."""
+    form = CaseloadReassignForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            moved, left = services.caseload_reassign(
+                ctx=AuditContext.from_request(request),
+                office=data["office"],
+                from_caseworker=data["from_caseworker"],
+                to_caseworker=data["to_caseworker"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            to_name = data["to_caseworker"].get_full_name()
+            from_name = data["from_caseworker"].get_full_name()
+            if moved:
+                messages.success(
+                    request, f"{moved} deltakere er flyttet fra {from_name} til {to_name}."
+                )
+            else:
+                messages.info(request, f"{from_name} hadde ingen deltakere å flytte.")
+            if left:
+                messages.warning(
+                    request,
+                    f"{left} deltakere med strengt fortrolig adresse eller skjerming ble ikke "
+                    "flyttet, fordi du eller mottakeren mangler særskilt autorisasjon. "
+                    "En leder med autorisasjon må flytte dem.",
+                )
+            return redirect("caseworker:reassign_caseload")
+    return render(request, "caseworker/caseload_reassign.html", {"form": form})

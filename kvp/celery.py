@@ -1,0 +1,19 @@
+"""The Celery app and its beat schedule. Jobs live in each app's tasks.py."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kvp.settings")
+
+app = Celery("kvp")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "caseworker.tasks.clear_expired_sessions",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from caseworker import views as caseworker_views
+from caseworker.admin import site as admin_site
+
+urlpatterns = [
+    path("", caseworker_views.home, name="home"),
+    path("logg-inn/", caseworker_views.login_view, name="login"),
+    path("logg-ut/", caseworker_views.logout_view, name="logout"),
+    path("helse/", caseworker_views.health, name="health"),
+    path("deltakere/", include("participants.urls")),
+    path("kontor/", include("caseworker.urls")),
+    path("admin/", admin_site.urls),
+]

@@ -1,0 +1,58 @@
+"""The one access-checked way to load a participant for a request.
+
+A participant outside the user's scope answers 404 — the same as one that does not exist,
+so the answer does not reveal that a person is known at another office. Every load writes
+an audit row, permit or deny: a "view", since the page shows the person; a service that
+then changes something writes its own "change" row."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from caseworker import rules
+from caseworker.audit import AuditAction, AuditContext, AuditOutcome, audit_record
+from participants.models import Participant
+
+
+def participant_get_for(
+    request: HttpRequest,
+    pk: int,
+    *,
+    permission: str = "participant.view",
+    action: str = AuditAction.VIEW,
+    object_type: str = "participant",
+) -> Participant:
+    ctx = AuditContext.from_request(request)
+    participant = (
+        Participant.objects.visible_to(request.user)
+        .select_related("office", "caseworker", "updated_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if participant is None:
+        audit_record(
+            ctx,
+            action=action,
+            object_type=object_type,
+            object_id=pk,
+            participant_id=pk,
+            outcome=AuditOutcome.DENY,
+            detail={"reason": "not_visible", "permission": permission},
+        )
+        raise Http404("Fant ikke deltakeren.")
+    if not rules.can(request.user, permission, participant):
+        audit_record(
+            ctx,
+            action=action,
+            object_type=object_type,
+            object_id=pk,
+            participant_id=pk,
+            outcome=AuditOutcome.DENY,
+            detail={"reason": "permission", "permission": permission},
+        )
+        raise PermissionDenied
+    audit_record(
+        ctx, action=action, object_type=object_type, object_id=pk, participant_id=pk
+    )
+    return participant

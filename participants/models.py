@@ -1,0 +1,175 @@
+"""The person: identity, contact, protection flags, household, office and caseworker."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from caseworker.models import Office
+
+
+class AddressProtection(models.TextChoices):
+    NONE = "", "Ingen"
+    CONFIDENTIAL = "fortrolig", "Fortrolig"
+    STRICTLY_CONFIDENTIAL = "strengt_fortrolig", "Strengt fortrolig"
+
+
+class ParticipantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ParticipantQuerySet:
+        """The participants `user` may see: of the user's offices, and protected persons only
+        with the special authorisation. The one place this scoping is written; every read
+        of participant data goes through it (see participants.access)."""
+        from caseworker import rules
+
+        if not rules.has_participant_access(user):
+            return self.none()
+        qs = self.filter(office_id__in=user.office_ids())
+        if not user.may_see_strictly_confidential:
+            qs = qs.exclude(address_protection=AddressProtection.STRICTLY_CONFIDENTIAL)
+        if not user.may_see_shielded:
+            qs = qs.exclude(shielded=True)
+        return qs
+
+    def search(self, query: str) -> ParticipantQuerySet:
+        """Search by national id (exact, spaces ignored) or by name (every word must match
+        the first or last name's beginning)."""
+        query = (query or "").strip()
+        if not query:
+            return self
+        compact = query.replace(" ", "").replace("-", "")
+        if compact.isdigit():
+            if len(compact) == 11:
+                return self.filter(national_id=compact)
+            return self.filter(national_id__startswith=compact)
+        condition = Q()
+        for word in query.split():
+            condition &= Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
+        return self.filter(condition)
+
+
+class Participant(models.Model):
+    national_id = models.CharField("fødselsnummer eller D-nummer", max_length=11, unique=True)
+    birth_date = models.DateField("fødselsdato")
+    first_name = models.CharField("fornavn", max_length=100)
+    last_name = models.CharField("etternavn", max_length=100)
+
+    street_address = models.CharField("adresse", max_length=200, blank=True)
+    postal_code = models.CharField("postnummer", max_length=4, blank=True)
+    postal_area = models.CharField("poststed", max_length=100, blank=True)
+    phone = models.CharField("telefon", max_length=20, blank=True)
+    email = models.EmailField("e-post", blank=True)
+    language = models.CharField("språk", max_length=50, blank=True, default="norsk")
+    needs_interpreter = models.BooleanField("trenger tolk", default=False)
+    interpreter_language = models.CharField("tolkespråk", max_length=50, blank=True)
+
+    address_protection = models.CharField(
+        "adressebeskyttelse",
+        max_length=20,
+        choices=AddressProtection.choices,
+        blank=True,
+        default=AddressProtection.NONE,
+    )
+    shielded = models.BooleanField(
+        "skjermet (NAV-ansatt)",
+        default=False,
+        help_text="Deltakeren er ansatt i NAV. Bare ansatte med særskilt autorisasjon ser saken.",
+    )
+
+    office = models.ForeignKey(
+        Office, verbose_name="ansvarlig kontor", on_delete=models.PROTECT, related_name="+"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="veileder",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participants",
+    )
+
+    created_at = models.DateTimeField("opprettet", auto_now_add=True)
+    updated_at = models.DateTimeField("sist endret", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="sist endret av",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Optimistic locking: every change bumps it; a save based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        verbose_name = "deltaker"
+        verbose_name_plural = "deltakere"
+        indexes = [
+            models.Index(fields=["office", "caseworker"], name="participant_office_cw"),
+            models.Index(fields=["last_name", "first_name"], name="participant_name"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="participant_national_id_11_digits",
+                condition=Q(national_id__regex=r"^\d{11}$"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def has_protected_address(self) -> bool:
+        return bool(self.address_protection)
+
+    @property
+    def national_id_display(self) -> str:
+        return f"{self.national_id[:6]} {self.national_id[6:]}"
+
+    @property
+    def age_today(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Child(models.Model):
+    """A child in the participant's household; supported children under 18 give barnetillegg."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="children", verbose_name="deltaker"
+    )
+    name = models.CharField("navn", max_length=200)
+    birth_date = models.DateField("fødselsdato")
+    supported = models.BooleanField(
+        "forsørges av deltakeren",
+        default=True,
+        help_text="Barnetillegg gis for barn under 18 år som deltakeren forsørger (S4).",
+    )
+
+    class Meta:
+        ordering = ["birth_date", "name"]
+        verbose_name = "barn"
+        verbose_name_plural = "barn"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def turns_18_on(self) -> datetime.date:
+        born = self.birth_date
+        try:
+            return born.replace(year=born.year + 18)
+        except ValueError:  # born 29 February
+            return datetime.date(born.year + 18, 3, 1)

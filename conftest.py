@@ -19,75 +19,124 @@ def office_b(db):
 @pytest.fixture
 def caseworker(office_a):
     """Kari, veileder at office A."""
-    return UserFactory(username="Z990001", first_name="Kari", last_name="Nordmann",
-                       roles=[Role.CASEWORKER], office=office_a)
+    return UserFactory(
+        username="Z990001",
+        first_name="Kari",
+        last_name="Nordmann",
+        roles=[Role.CASEWORKER],
+        office=office_a,
+    )
 
 
 @pytest.fixture
 def caseworker2(office_a):
     """Ola, another veileder at office A."""
-    return UserFactory(username="Z990002", first_name="Ola", last_name="Hansen",
-                       roles=[Role.CASEWORKER], office=office_a)
+    return UserFactory(
+        username="Z990002",
+        first_name="Ola",
+        last_name="Hansen",
+        roles=[Role.CASEWORKER],
+        office=office_a,
+    )
 
 
 @pytest.fixture
 def authorised_caseworker(office_a):
     """Anders, veileder at office A with the special authorisations (kode 6, skjermet)."""
-    return UserFactory(username="Z990005", first_name="Anders", last_name="Lie",
-                       roles=[Role.CASEWORKER], office=office_a,
-                       may_see_strictly_confidential=True, may_see_shielded=True)
+    return UserFactory(
+        username="Z990005",
+        first_name="Anders",
+        last_name="Lie",
+        roles=[Role.CASEWORKER],
+        office=office_a,
+        may_see_strictly_confidential=True,
+        may_see_shielded=True,
+    )
 
 
 @pytest.fixture
 def approver(office_a):
-    return UserFactory(username="Z990003", first_name="Ingrid", last_name="Berg",
-                       roles=[Role.APPROVER], office=office_a)
+    return UserFactory(
+        username="Z990003",
+        first_name="Ingrid",
+        last_name="Berg",
+        roles=[Role.APPROVER],
+        office=office_a,
+    )
 
 
 @pytest.fixture
 def leader(office_a):
-    return UserFactory(username="Z990004", first_name="Lise", last_name="Dahl",
-                       roles=[Role.LEADER], office=office_a)
+    return UserFactory(
+        username="Z990004",
+        first_name="Lise",
+        last_name="Dahl",
+        roles=[Role.LEADER],
+        office=office_a,
+    )
 
 
 @pytest.fixture
 def other_caseworker(office_b):
     """Sofie, veileder at office B: must never see office A's participants."""
-    return UserFactory(username="Z990011", first_name="Sofie", last_name="Johansen",
-                       roles=[Role.CASEWORKER], office=office_b)
+    return UserFactory(
+        username="Z990011",
+        first_name="Sofie",
+        last_name="Johansen",
+        roles=[Role.CASEWORKER],
+        office=office_b,
+    )
 
 
 @pytest.fixture
 def other_leader(office_b):
-    return UserFactory(username="Z990013", first_name="Hilde", last_name="Kristiansen",
-                       roles=[Role.LEADER], office=office_b)
+    return UserFactory(
+        username="Z990013",
+        first_name="Hilde",
+        last_name="Kristiansen",
+        roles=[Role.LEADER],
+        office=office_b,
+    )
 
 
 @pytest.fixture
 def appeals_officer(db):
-    return UserFactory(username="Z990021", first_name="Eva", last_name="Moe",
-                       roles=[Role.APPEALS_OFFICER], office=None)
+    return UserFactory(
+        username="Z990021",
+        first_name="Eva",
+        last_name="Moe",
+        roles=[Role.APPEALS_OFFICER],
+        office=None,
+    )
 
 
 @pytest.fixture
 def admin_user(db):
-    return UserFactory(username="Z990031", first_name="Tor", last_name="Haugen",
-                       roles=[Role.ADMIN], office=None, is_staff=True)
+    return UserFactory(
+        username="Z990031",
+        first_name="Tor",
+        last_name="Haugen",
+        roles=[Role.ADMIN],
+        office=None,
+        is_staff=True,
+    )
 
 
 @pytest.fixture
 def participant(office_a, caseworker):
     """Per Pettersen, followed by Kari at office A, with one child."""
-    p = ParticipantFactory(first_name="Per", last_name="Pettersen", office=office_a,
-                           caseworker=caseworker)
+    p = ParticipantFactory(
+        first_name="Per", last_name="Pettersen", office=office_a, caseworker=caseworker
+    )
     ChildFactory(participant=p, name="Lille Pettersen")
     return p
 
 
 @pytest.fixture
 def participant_b(office_b, other_caseworker):
-    return ParticipantFactory(first_name="Berit", last_name="Vik", office=office_b,
-                              caseworker=other_caseworker)
+    return ParticipantFactory(
+        first_name="Berit", last_name="Vik", office=office_b, caseworker=other_caseworker
+    )
 
 
 @pytest.fixture

@@ -50,9 +50,11 @@ class Role(models.TextChoices):
 
 class StaffQuerySet(models.QuerySet):
     def in_office(self, office: Office) -> StaffQuerySet:
-        return self.filter(is_active=True).filter(
-            models.Q(office=office) | models.Q(additional_offices=office)
-        ).distinct()
+        return (
+            self.filter(is_active=True)
+            .filter(models.Q(office=office) | models.Q(additional_offices=office))
+            .distinct()
+        )
 
     def caseworkers(self) -> StaffQuerySet:
         return self.filter(roles__contains=[Role.CASEWORKER])

@@ -91,7 +91,9 @@ def can(user, permission: str, obj: Any = None) -> bool:
     try:
         rule = RULES[permission]
     except KeyError:
-        raise KeyError(f"Unknown permission {permission!r}; add it to caseworker.rules.RULES")
+        raise KeyError(
+            f"Unknown permission {permission!r}; add it to caseworker.rules.RULES"
+        ) from None
     return rule(user, obj) if obj is not None else rule(user)
 
 

@@ -52,7 +52,5 @@ def participant_get_for(
             detail={"reason": "permission", "permission": permission},
         )
         raise PermissionDenied
-    audit_record(
-        ctx, action=action, object_type=object_type, object_id=pk, participant_id=pk
-    )
+    audit_record(ctx, action=action, object_type=object_type, object_id=pk, participant_id=pk)
     return participant

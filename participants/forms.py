@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from caseworker.models import Office, User
 from participants.models import AddressProtection, Child, Participant
@@ -146,8 +145,9 @@ class ChildForm(forms.ModelForm):
         widgets = {"birth_date": DateInput()}
         help_texts = {"birth_date": "dd.mm.åååå"}
 
-    def __init__(self, *args, participant: Participant, submit_label: str = "Legg til barn",
-                 **kwargs):
+    def __init__(
+        self, *args, participant: Participant, submit_label: str = "Legg til barn", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.initial["version"] = participant.version
         self.helper = FormHelper()
@@ -157,7 +157,7 @@ class ChildForm(forms.ModelForm):
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
-        if birth_date > datetime.date.today():
+        if birth_date > timezone.localdate():
             raise forms.ValidationError("Fødselsdatoen kan ikke være fram i tid.")
         if birth_date.year < 1900:
             raise forms.ValidationError("Sjekk fødselsdatoen.")
@@ -174,9 +174,7 @@ class VersionForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(
-        label="Søk etter navn eller fødselsnummer", required=False, max_length=100
-    )
+    q = forms.CharField(label="Søk etter navn eller fødselsnummer", required=False, max_length=100)
     mine = forms.BooleanField(label="Bare mine deltakere", required=False)
 
 
@@ -201,8 +199,9 @@ class ReassignForm(forms.Form):
 
 
 class CaseloadReassignForm(forms.Form):
-    office = forms.ModelChoiceField(label="Kontor", queryset=Office.objects.none(),
-                                    empty_label=None)
+    office = forms.ModelChoiceField(
+        label="Kontor", queryset=Office.objects.none(), empty_label=None
+    )
     from_caseworker = forms.ModelChoiceField(
         label="Flytt deltakerne fra", queryset=User.objects.none()
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.no import fodselsnummer
 
@@ -42,9 +43,7 @@ def parse_national_id(value: str, *, allow_synthetic: bool | None = None) -> Nat
     if not number:
         raise ValidationError("Skriv inn fødselsnummer eller D-nummer.", code="required")
     if not number.isdigit():
-        raise ValidationError(
-            "Fødselsnummeret kan bare inneholde sifre.", code="format"
-        )
+        raise ValidationError("Fødselsnummeret kan bare inneholde sifre.", code="format")
     if len(number) != 11:
         raise ValidationError(
             "Fødselsnummeret må ha 11 sifre (du skrev %(count)s).",
@@ -65,10 +64,9 @@ def parse_national_id(value: str, *, allow_synthetic: bool | None = None) -> Nat
         raise ValidationError(
             "FH-nummer kan ikke brukes. Bruk fødselsnummer eller D-nummer.", code="fh_number"
         )
-    if (
-        number[9] != fodselsnummer.calc_check_digit1(number)
-        or number[10] != fodselsnummer.calc_check_digit2(number)
-    ):
+    if number[9] != fodselsnummer.calc_check_digit1(number) or number[
+        10
+    ] != fodselsnummer.calc_check_digit2(number):
         raise ValidationError(
             "Kontrollsifrene stemmer ikke. Sjekk at fødselsnummeret er skrevet riktig.",
             code="checksum",
@@ -79,7 +77,7 @@ def parse_national_id(value: str, *, allow_synthetic: bool | None = None) -> Nat
         raise ValidationError(
             "Fødselsnummeret inneholder ikke en gyldig fødselsdato.", code="birth_date"
         ) from None
-    if birth_date > datetime.date.today():
+    if birth_date > timezone.localdate():
         raise ValidationError("Fødselsdatoen i nummeret er fram i tid.", code="future")
     return NationalId(
         number=number,

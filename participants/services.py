@@ -74,9 +74,10 @@ def _duplicate_error(existing: Participant, actor: User) -> ValidationError:
 def _check_assignment(*, actor: User, office: Office, caseworker: User | None) -> None:
     if office.pk not in actor.office_ids():
         raise ValidationError({"office": "Du kan bare velge et kontor du arbeider ved."})
-    if caseworker is not None and not User.objects.in_office(office).filter(
-        pk=caseworker.pk
-    ).exists():
+    if (
+        caseworker is not None
+        and not User.objects.in_office(office).filter(pk=caseworker.pk).exists()
+    ):
         raise ValidationError({"caseworker": "Veilederen arbeider ikke ved det valgte kontoret."})
 
 
@@ -262,9 +263,9 @@ def caseload_reassign(
     _check_assignment(actor=actor, office=office, caseworker=to_caseworker)
     with transaction.atomic():
         caseload = Participant.objects.filter(office=office, caseworker=from_caseworker)
-        movable = caseload.filter(
-            pk__in=Participant.objects.visible_to(actor).values("pk")
-        ).filter(pk__in=Participant.objects.visible_to(to_caseworker).values("pk"))
+        movable = caseload.filter(pk__in=Participant.objects.visible_to(actor).values("pk")).filter(
+            pk__in=Participant.objects.visible_to(to_caseworker).values("pk")
+        )
         ids = list(movable.select_for_update().values_list("pk", flat=True))
         left = caseload.exclude(pk__in=ids).count()
         Participant.objects.filter(pk__in=ids).update(

@@ -102,9 +102,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("participant.change")
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_get_for(
-        request, pk, permission="participant.change"
-    )
+    participant = participant_get_for(request, pk, permission="participant.change")
     form = ParticipantForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,9 +223,7 @@ def child_remove(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @permission_required("participant.reassign")
 def participant_reassign(request: HttpRequest, pk: int) -> HttpResponse:
-    participant = participant_get_for(
-        request, pk, permission="participant.reassign"
-    )
+    participant = participant_get_for(request, pk, permission="participant.reassign")
     form = ReassignForm(request.POST or None, participant=participant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -241,19 +237,15 @@ def participant_reassign(request: HttpRequest, pk: int) -> HttpResponse:
             attach_errors(form, error)
         else:
             new = form.cleaned_data["caseworker"]
-            messages.success(
-                request, f"{participant.full_name} er tildelt {new.get_full_name()}."
-            )
+            messages.success(request, f"{participant.full_name} er tildelt {new.get_full_name()}.")
             return redirect("participants:detail", pk=pk)
-    return render(
-        request, "participants/reassign.html", {"participant": participant, "form": form}
-    )
+    return render(request, "participants/reassign.html", {"participant": participant, "form": form})
 
 
 @require_GET
 @permission_required("participant.audit_view")
 def participant_access_log(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Hvem har sett denne deltakeren?" — the participant's audit trail, for leaders."""
+    """ "Hvem har sett denne deltakeren?" — the participant's audit trail, for leaders."""
     participant = participant_get_for(
         request, pk, permission="participant.audit_view", object_type="audit_log"
     )

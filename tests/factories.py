@@ -53,9 +53,11 @@ class ParticipantFactory(DjangoModelFactory):
 
     national_id = factory.Sequence(_national_id)
     birth_date = factory.LazyAttribute(
-        lambda o: __import__(
-            "participants.national_id", fromlist=["parse_national_id"]
-        ).parse_national_id(o.national_id, allow_synthetic=True).birth_date
+        lambda o: (
+            __import__("participants.national_id", fromlist=["parse_national_id"])
+            .parse_national_id(o.national_id, allow_synthetic=True)
+            .birth_date
+        )
     )
     first_name = factory.Faker("first_name", locale="no_NO")
     last_name = factory.Faker("last_name", locale="no_NO")

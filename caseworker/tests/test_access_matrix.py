@@ -13,9 +13,7 @@ PAGES = {
     "detail": lambda p: reverse("participants:detail", args=[p.pk]),
     "edit": lambda p: reverse("participants:edit", args=[p.pk]),
     "children": lambda p: reverse("participants:children", args=[p.pk]),
-    "child_edit": lambda p: reverse(
-        "participants:child_edit", args=[p.pk, p.children.first().pk]
-    ),
+    "child_edit": lambda p: reverse("participants:child_edit", args=[p.pk, p.children.first().pk]),
     "reassign": lambda p: reverse("participants:reassign", args=[p.pk]),
     "access_log": lambda p: reverse("participants:access_log", args=[p.pk]),
     "caseload": lambda p: reverse("caseworker:reassign_caseload"),
@@ -25,13 +23,13 @@ PAGES = {
 # persona: expected status per page, in PAGES order.
 MATRIX = {
     #                     home list create detail edit child cedit reas  log  load admin
-    "caseworker":        [200, 200, 200, 200, 200, 200, 200, 403, 403, 403, 302],
-    "approver":          [200, 200, 403, 200, 403, 403, 403, 403, 403, 403, 302],
-    "leader":            [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
-    "other_caseworker":  [200, 200, 200, 404, 404, 404, 404, 403, 403, 403, 302],
-    "other_leader":      [200, 200, 200, 404, 404, 404, 404, 404, 404, 200, 302],
-    "appeals_officer":   [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302],
-    "admin_user":        [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
+    "caseworker": [200, 200, 200, 200, 200, 200, 200, 403, 403, 403, 302],
+    "approver": [200, 200, 403, 200, 403, 403, 403, 403, 403, 403, 302],
+    "leader": [200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 302],
+    "other_caseworker": [200, 200, 200, 404, 404, 404, 404, 403, 403, 403, 302],
+    "other_leader": [200, 200, 200, 404, 404, 404, 404, 404, 404, 200, 302],
+    "appeals_officer": [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 302],
+    "admin_user": [200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200],
 }
 
 
@@ -52,9 +50,7 @@ def test_access_matrix(persona, page_index, request, client, participant):
 def test_anonymous_is_sent_to_login(page, client, participant):
     response = client.get(PAGES[page](participant))
     assert response.status_code == 302
-    assert response["Location"].startswith("/logg-inn/") or "/admin/login/" in response[
-        "Location"
-    ]
+    assert response["Location"].startswith("/logg-inn/") or "/admin/login/" in response["Location"]
 
 
 def test_strictly_confidential_needs_special_authorisation(

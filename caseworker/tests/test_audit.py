@@ -23,9 +23,7 @@ def test_viewing_a_participant_writes_an_audit_row(login, caseworker, participan
     assert event.path == f"/deltakere/{participant.pk}/"
 
 
-def test_refused_read_from_other_office_is_logged_as_deny(
-    login, other_caseworker, participant
-):
+def test_refused_read_from_other_office_is_logged_as_deny(login, other_caseworker, participant):
     response = login(other_caseworker).get(reverse("participants:detail", args=[participant.pk]))
     assert response.status_code == 404
     event = events_for(participant).get()
@@ -46,10 +44,27 @@ def test_edit_logs_changed_field_names_not_values(login, caseworker, participant
     url = reverse("participants:edit", args=[participant.pk])
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update(phone="91234567", version=participant.version, office=participant.office_id,
-                caseworker=caseworker.pk)
-    data = {**{f: getattr(participant, f) for f in ("first_name", "last_name",
-            "street_address", "postal_code", "postal_area", "email", "language")}, **data}
+    data.update(
+        phone="91234567",
+        version=participant.version,
+        office=participant.office_id,
+        caseworker=caseworker.pk,
+    )
+    data = {
+        **{
+            f: getattr(participant, f)
+            for f in (
+                "first_name",
+                "last_name",
+                "street_address",
+                "postal_code",
+                "postal_area",
+                "email",
+                "language",
+            )
+        },
+        **data,
+    }
     data["national_id"] = participant.national_id
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -95,7 +95,8 @@ def test_impossible_date_refused():
 
 def test_born_2000s_uses_high_serials():
     number = next(
-        n for serial in range(40, 60)
+        n
+        for serial in range(40, 60)
         if (n := make_synthetic_national_id(datetime.date(2005, 3, 9), serial))
     )
     assert int(number[6:9]) >= 500

@@ -88,9 +88,7 @@ def test_duplicate_id_links_to_the_existing_participant(login, caseworker, parti
     assert Participant.objects.count() == 1
 
 
-def test_duplicate_at_other_office_does_not_reveal_the_person(
-    login, other_caseworker, participant
-):
+def test_duplicate_at_other_office_does_not_reveal_the_person(login, other_caseworker, participant):
     response = login(other_caseworker).post(
         reverse("participants:create"),
         form_data(national_id=participant.national_id, office=other_caseworker.office_id),
@@ -104,9 +102,7 @@ def test_duplicate_at_other_office_does_not_reveal_the_person(
 def test_cannot_place_participant_at_an_office_the_user_does_not_work_at(
     login, caseworker, office_b
 ):
-    response = login(caseworker).post(
-        reverse("participants:create"), form_data(office=office_b.pk)
-    )
+    response = login(caseworker).post(reverse("participants:create"), form_data(office=office_b.pk))
     assert response.status_code == 200
     assert not Participant.objects.exists()
 
@@ -188,8 +184,12 @@ def test_household_add_edit_and_remove_child(login, caseworker, participant):
     url = reverse("participants:children", args=[participant.pk])
     response = client.post(
         url,
-        {"name": "Mia Pettersen", "birth_date": "03.04.2016", "supported": "on",
-         "version": participant.version},
+        {
+            "name": "Mia Pettersen",
+            "birth_date": "03.04.2016",
+            "supported": "on",
+            "version": participant.version,
+        },
     )
     assert response.status_code == 302
     child = Child.objects.get(name="Mia Pettersen")
@@ -198,7 +198,9 @@ def test_household_add_edit_and_remove_child(login, caseworker, participant):
     page = client.get(reverse("participants:detail", args=[participant.pk])).content.decode()
     assert "Mia Pettersen" in page and "03.04.2016" in page
 
-    bad = client.post(url, {"name": "X", "birth_date": "31.02.2016", "version": participant.version})
+    bad = client.post(
+        url, {"name": "X", "birth_date": "31.02.2016", "version": participant.version}
+    )
     assert bad.status_code == 200
     assert not Child.objects.filter(name="X").exists()
 
@@ -257,8 +259,7 @@ def test_leader_moves_a_departing_caseworkers_whole_caseload(
     )
     response = login(leader).post(
         reverse("caseworker:reassign_caseload"),
-        {"office": office_a.pk, "from_caseworker": caseworker.pk,
-         "to_caseworker": caseworker2.pk},
+        {"office": office_a.pk, "from_caseworker": caseworker.pk, "to_caseworker": caseworker2.pk},
         follow=True,
     )
     html = response.content.decode()
@@ -274,8 +275,12 @@ def test_leader_moves_a_departing_caseworkers_whole_caseload(
 def test_caseload_reassign_refuses_other_office_staff(
     login, leader, caseworker, caseworker2, other_caseworker, office_a, participant, field
 ):
-    data = {"office": office_a.pk, "from_caseworker": caseworker.pk,
-            "to_caseworker": caseworker2.pk, field: other_caseworker.pk}
+    data = {
+        "office": office_a.pk,
+        "from_caseworker": caseworker.pk,
+        "to_caseworker": caseworker2.pk,
+        field: other_caseworker.pk,
+    }
     response = login(leader).post(reverse("caseworker:reassign_caseload"), data)
     assert response.status_code == 200
     participant.refresh_from_db()

@@ -17,10 +17,20 @@ from participants.national_id import make_synthetic_national_id
 DEMO_PASSWORD = "kvp-demo-2026"
 
 OFFICES = [
-    {"unit_number": "0315", "name": "NAV Grünerløkka", "municipality_number": "0301",
-     "district_number": "02", "district_name": "Grünerløkka"},
-    {"unit_number": "1203", "name": "NAV Bergenhus", "municipality_number": "4601",
-     "district_number": "", "district_name": ""},
+    {
+        "unit_number": "0315",
+        "name": "NAV Grünerløkka",
+        "municipality_number": "0301",
+        "district_number": "02",
+        "district_name": "Grünerløkka",
+    },
+    {
+        "unit_number": "1203",
+        "name": "NAV Bergenhus",
+        "municipality_number": "4601",
+        "district_number": "",
+        "district_name": "",
+    },
 ]
 
 # username, first, last, roles, office unit, strictly confidential, shielded
@@ -38,24 +48,95 @@ STAFF = [
 ]
 
 FIRST_NAMES = [
-    "Emma", "Nora", "Sara", "Ida", "Ingrid", "Thea", "Maja", "Sofie", "Linnea", "Hanne",
-    "Amina", "Fatima", "Aleksandra", "Marta", "Hodan", "Jonas", "Lukas", "Emil", "Magnus",
-    "Henrik", "Mats", "Kristian", "Sander", "Mohammed", "Ali", "Piotr", "Tomasz", "Yonas",
-    "Bjørn", "Øyvind", "Terje", "Geir", "Randi", "Turid", "Åse", "Siv",
+    "Emma",
+    "Nora",
+    "Sara",
+    "Ida",
+    "Ingrid",
+    "Thea",
+    "Maja",
+    "Sofie",
+    "Linnea",
+    "Hanne",
+    "Amina",
+    "Fatima",
+    "Aleksandra",
+    "Marta",
+    "Hodan",
+    "Jonas",
+    "Lukas",
+    "Emil",
+    "Magnus",
+    "Henrik",
+    "Mats",
+    "Kristian",
+    "Sander",
+    "Mohammed",
+    "Ali",
+    "Piotr",
+    "Tomasz",
+    "Yonas",
+    "Bjørn",
+    "Øyvind",
+    "Terje",
+    "Geir",
+    "Randi",
+    "Turid",
+    "Åse",
+    "Siv",
 ]
 LAST_NAMES = [
-    "Hansen", "Johansen", "Olsen", "Larsen", "Andersen", "Pedersen", "Nilsen", "Kristiansen",
-    "Jensen", "Karlsen", "Johnsen", "Pettersen", "Eriksen", "Berg", "Haugen", "Hagen",
-    "Johannessen", "Andreassen", "Jacobsen", "Dahl", "Jørgensen", "Halvorsen", "Henriksen",
-    "Lund", "Sørensen", "Ahmed", "Hussain", "Nowak", "Kowalski", "Tesfaye", "Mohamud",
-    "Bakke", "Strand", "Solberg", "Moen", "Aas",
+    "Hansen",
+    "Johansen",
+    "Olsen",
+    "Larsen",
+    "Andersen",
+    "Pedersen",
+    "Nilsen",
+    "Kristiansen",
+    "Jensen",
+    "Karlsen",
+    "Johnsen",
+    "Pettersen",
+    "Eriksen",
+    "Berg",
+    "Haugen",
+    "Hagen",
+    "Johannessen",
+    "Andreassen",
+    "Jacobsen",
+    "Dahl",
+    "Jørgensen",
+    "Halvorsen",
+    "Henriksen",
+    "Lund",
+    "Sørensen",
+    "Ahmed",
+    "Hussain",
+    "Nowak",
+    "Kowalski",
+    "Tesfaye",
+    "Mohamud",
+    "Bakke",
+    "Strand",
+    "Solberg",
+    "Moen",
+    "Aas",
 ]
 STREETS = {
-    "0315": [("Thorvald Meyers gate", "0555", "OSLO"), ("Markveien", "0554", "OSLO"),
-             ("Seilduksgata", "0553", "OSLO"), ("Toftes gate", "0556", "OSLO"),
-             ("Københavngata", "0566", "OSLO")],
-    "1203": [("Nygårdsgaten", "5015", "BERGEN"), ("Kong Oscars gate", "5017", "BERGEN"),
-             ("Sandviksveien", "5035", "BERGEN"), ("Øvre Ole Bulls plass", "5012", "BERGEN")],
+    "0315": [
+        ("Thorvald Meyers gate", "0555", "OSLO"),
+        ("Markveien", "0554", "OSLO"),
+        ("Seilduksgata", "0553", "OSLO"),
+        ("Toftes gate", "0556", "OSLO"),
+        ("Københavngata", "0566", "OSLO"),
+    ],
+    "1203": [
+        ("Nygårdsgaten", "5015", "BERGEN"),
+        ("Kong Oscars gate", "5017", "BERGEN"),
+        ("Sandviksveien", "5035", "BERGEN"),
+        ("Øvre Ole Bulls plass", "5012", "BERGEN"),
+    ],
 }
 LANGUAGES = ["norsk"] * 7 + ["somali", "arabisk", "polsk", "tigrinja"]
 PARTICIPANTS_PER_OFFICE = 30
@@ -74,9 +155,10 @@ class Command(BaseCommand):
             offices = self._offices()
             staff = self._staff(offices)
             created = self._participants(offices, staff)
-        self.stdout.write(f"Demodata klar: {created} nye deltakere "
-                          f"({Participant.objects.count()} i alt).")
-        self.stdout.write("Demobrukere (passord for alle: %s):" % DEMO_PASSWORD)
+        self.stdout.write(
+            f"Demodata klar: {created} nye deltakere ({Participant.objects.count()} i alt)."
+        )
+        self.stdout.write(f"Demobrukere (passord for alle: {DEMO_PASSWORD}):")
         for username, first, last, roles, unit, kode6, _ in STAFF:
             office = next((o["name"] for o in OFFICES if o["unit_number"] == unit), "–")
             role_text = ", ".join(Role(r).label for r in roles)
@@ -87,9 +169,7 @@ class Command(BaseCommand):
     def _offices(self) -> dict[str, Office]:
         result = {}
         for data in OFFICES:
-            office, _ = Office.objects.get_or_create(
-                unit_number=data["unit_number"], defaults=data
-            )
+            office, _ = Office.objects.get_or_create(unit_number=data["unit_number"], defaults=data)
             result[office.unit_number] = office
         return result
 
@@ -145,8 +225,10 @@ class Command(BaseCommand):
                     "postal_code": "" if protection else postal_code,
                     "postal_area": "" if protection else postal_area,
                     "phone": f"9{rng.randint(1000000, 9999999)}",
-                    "email": f"{first}.{last}{i}@example.com".lower().replace("ø", "o")
-                    .replace("å", "a").replace("æ", "ae"),
+                    "email": f"{first}.{last}{i}@example.com".lower()
+                    .replace("ø", "o")
+                    .replace("å", "a")
+                    .replace("æ", "ae"),
                     "language": language,
                     "needs_interpreter": language != "norsk" and rng.random() < 0.6,
                     "address_protection": protection,

@@ -154,3 +154,12 @@ def login(client):
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness costs ~0.3 s per user created; tests need no such defence.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Pages use {% static %}; the manifest storage of DEBUG=False needs collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

@@ -1,8 +1,10 @@
 """Django admin, for the admin role only: offices and staff. Participant data is never in
 the admin (it would bypass office scoping and the audit log)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from caseworker.models import Office, Role, User
 
@@ -41,8 +43,49 @@ class OfficeAdmin(AdminRoleOnly, admin.ModelAdmin):
     search_fields = ["name", "unit_number", "municipality_number"]
 
 
+class RolesField(forms.TypedMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=Role.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            label="Roller",
+            **{k: v for k, v in kwargs.items() if k in ("initial", "help_text")},
+        )
+
+
+class StaffChangeForm(UserChangeForm):
+    roles = RolesField()
+
+
+class StaffCreationForm(UserCreationForm):
+    roles = RolesField()
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "first_name", "last_name", "roles", "office")
+
+
 @admin.register(User, site=site)
 class UserAdmin(AdminRoleOnly, BaseUserAdmin):
+    form = StaffChangeForm
+    add_form = StaffCreationForm
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "username",
+                    "first_name",
+                    "last_name",
+                    "roles",
+                    "office",
+                    "password1",
+                    "password2",
+                )
+            },
+        ),
+    )
     list_display = ["username", "first_name", "last_name", "office", "roles", "is_active"]
     list_filter = ["office", "is_active"]
     search_fields = ["username", "first_name", "last_name", "email"]

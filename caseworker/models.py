@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
@@ -116,6 +117,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def clean(self) -> None:
+        super().clean()
+        roles = set(self.roles or [])
+        if Role.APPEALS_OFFICER in roles and self.office_id:
+            raise ValidationError(
+                {"office": "En statsforvalter hører ikke til et NAV-kontor. Fjern kontoret."}
+            )
+        if roles & {Role.CASEWORKER, Role.APPROVER, Role.LEADER} and not self.office_id:
+            raise ValidationError(
+                {"office": "Veiledere, besluttere og ledere må høre til et NAV-kontor."}
+            )
 
     def has_role(self, role: str) -> bool:
         return role in (self.roles or [])

@@ -39,12 +39,32 @@ class DateInput(forms.DateInput):
     date field uses)."""
 
     def __init__(self, attrs=None):
-        attrs = {"placeholder": "dd.mm.åååå", "inputmode": "numeric", **(attrs or {})}
+        attrs = {"inputmode": "numeric", **(attrs or {})}
         super().__init__(attrs=attrs, format="%d.%m.%Y")
 
 
+class ProtectionField(forms.ChoiceField):
+    """Always answered ("Ingen" is the empty value), so not marked optional."""
+
+    def validate(self, value):
+        if value not in self.empty_values:
+            super().validate(value)
+
+
 class ParticipantForm(forms.ModelForm):
-    national_id = NationalIdField()
+    national_id = NationalIdField(
+        error_messages={"required": "Skriv inn fødselsnummer eller D-nummer."}
+    )
+    address_protection = ProtectionField(
+        label="Adressebeskyttelse",
+        choices=AddressProtection.choices,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Adressen til personer med adressebeskyttelse lagres og vises ikke. "
+            "Strengt fortrolige personer er bare synlige for ansatte med særskilt "
+            "autorisasjon."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -66,13 +86,11 @@ class ParticipantForm(forms.ModelForm):
             "office",
             "caseworker",
         ]
-        widgets = {"address_protection": forms.RadioSelect}
-        help_texts = {
-            "address_protection": (
-                "Adressen til personer med adressebeskyttelse lagres og vises ikke. "
-                "Strengt fortrolige personer er bare synlige for ansatte med særskilt "
-                "autorisasjon."
-            ),
+        error_messages = {
+            "first_name": {"required": "Skriv inn fornavnet."},
+            "last_name": {"required": "Skriv inn etternavnet."},
+            "email": {"invalid": "Skriv e-postadressen slik: navn@eksempel.no."},
+            "office": {"required": "Velg ansvarlig kontor."},
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -90,7 +108,6 @@ class ParticipantForm(forms.ModelForm):
         self.fields["caseworker"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.username} ({u.username})"
         )
-        self.fields["address_protection"].choices = AddressProtection.choices
         self.fields["phone"].validators.append(phone_validator)
         self.fields["postal_code"].validators.append(postal_code_validator)
         if not self.instance.pk:
@@ -106,7 +123,7 @@ class ParticipantForm(forms.ModelForm):
                 del self.fields[name]
             address_fields = [
                 HTML(
-                    '<p class="navds-body-short">Personen har adressebeskyttelse. '
+                    '<p class="aksel-body-short">Personen har adressebeskyttelse. '
                     "Adressen vises ikke og lagres ikke i KVP-sak.</p>"
                 )
             ]
@@ -144,6 +161,13 @@ class ChildForm(forms.ModelForm):
         fields = ["name", "birth_date", "supported"]
         widgets = {"birth_date": DateInput()}
         help_texts = {"birth_date": "dd.mm.åååå"}
+        error_messages = {
+            "name": {"required": "Skriv inn barnets navn."},
+            "birth_date": {
+                "required": "Skriv inn barnets fødselsdato.",
+                "invalid": "Skriv datoen som dd.mm.åååå, for eksempel 03.04.2016.",
+            },
+        }
 
     def __init__(
         self, *args, participant: Participant, submit_label: str = "Legg til barn", **kwargs
@@ -174,7 +198,12 @@ class VersionForm(forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Søk etter navn eller fødselsnummer", required=False, max_length=100)
+    q = forms.CharField(
+        label="Søk etter navn eller fødselsnummer",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
     mine = forms.BooleanField(label="Bare mine deltakere", required=False)
 
 

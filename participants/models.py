@@ -41,7 +41,7 @@ class ParticipantQuerySet(models.QuerySet):
         if not query:
             return self
         compact = query.replace(" ", "").replace("-", "")
-        if compact.isdigit():
+        if compact.isascii() and compact.isdigit():
             if len(compact) == 11:
                 return self.filter(national_id=compact)
             return self.filter(national_id__startswith=compact)
@@ -156,7 +156,7 @@ class Child(models.Model):
     supported = models.BooleanField(
         "forsørges av deltakeren",
         default=True,
-        help_text="Barnetillegg gis for barn under 18 år som deltakeren forsørger (S4).",
+        help_text="Barnetillegg gis for barn under 18 år som deltakeren forsørger.",  # S4
     )
 
     class Meta:

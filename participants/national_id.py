@@ -42,7 +42,8 @@ def parse_national_id(value: str, *, allow_synthetic: bool | None = None) -> Nat
     number = fodselsnummer.compact(value or "")
     if not number:
         raise ValidationError("Skriv inn fødselsnummer eller D-nummer.", code="required")
-    if not number.isdigit():
+    # isdigit() alone accepts superscript and Arabic-Indic digits.
+    if not (number.isascii() and number.isdigit()):
         raise ValidationError("Fødselsnummeret kan bare inneholde sifre.", code="format")
     if len(number) != 11:
         raise ValidationError(

@@ -62,6 +62,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         detail={"query": bool(query)},
     )
     context = {"form": form, "page_obj": page, "query": query, "mine": mine}
+    # htmx live search swaps only #resultater; the fragment is the same file the page includes.
     template = (
         "participants/partials/_results.html"
         if request.htmx

@@ -91,3 +91,28 @@ def test_deactivated_user_is_logged_out(client, caseworker, participant):
     caseworker.save()
     response = client.get(reverse("participants:detail", args=[participant.pk]))
     assert response.status_code == 302
+
+
+def test_admin_can_give_roles_and_is_told_when_an_office_is_wrong(login, admin_user, office_a):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(username="Z555555", roles=["veileder"], office=office_a)
+    client = login(admin_user)
+    url = reverse("admin:caseworker_user_change", args=[staff.pk])
+    data = {
+        "username": "Z555555",
+        "first_name": "Ny",
+        "last_name": "Statsforvalter",
+        "roles": ["statsforvalter"],
+        "office": office_a.pk,
+        "is_active": "on",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "En statsforvalter hører ikke til et NAV-kontor" in response.content.decode()
+    staff.refresh_from_db()
+    assert staff.roles == ["veileder"]
+    data["office"] = ""
+    assert client.post(url, data).status_code == 302
+    staff.refresh_from_db()
+    assert staff.roles == ["statsforvalter"] and staff.office is None

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='navn')),
                 ('birth_date', models.DateField(verbose_name='fødselsdato')),
-                ('supported', models.BooleanField(default=True, help_text='Barnetillegg gis for barn under 18 år som deltakeren forsørger (S4).', verbose_name='forsørges av deltakeren')),
+                ('supported', models.BooleanField(default=True, help_text='Barnetillegg gis for barn under 18 år som deltakeren forsørger.', verbose_name='forsørges av deltakeren')),
                 ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='participants.participant', verbose_name='deltaker')),
             ],
             options={

@@ -30,7 +30,12 @@ def participant_get_for(
         .filter(pk=pk)
         .first()
     )
+    refusal = None
     if participant is None:
+        refusal, error = "not_visible", Http404("Fant ikke deltakeren.")
+    elif not rules.can(request.user, permission, participant):
+        refusal, error = "permission", PermissionDenied()
+    if refusal:
         audit_record(
             ctx,
             action=action,
@@ -38,19 +43,8 @@ def participant_get_for(
             object_id=pk,
             participant_id=pk,
             outcome=AuditOutcome.DENY,
-            detail={"reason": "not_visible", "permission": permission},
+            detail={"reason": refusal, "permission": permission},
         )
-        raise Http404("Fant ikke deltakeren.")
-    if not rules.can(request.user, permission, participant):
-        audit_record(
-            ctx,
-            action=action,
-            object_type=object_type,
-            object_id=pk,
-            participant_id=pk,
-            outcome=AuditOutcome.DENY,
-            detail={"reason": "permission", "permission": permission},
-        )
-        raise PermissionDenied
+        raise error
     audit_record(ctx, action=action, object_type=object_type, object_id=pk, participant_id=pk)
     return participant

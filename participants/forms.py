@@ -69,23 +69,7 @@ class ParticipantForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "national_id",
-            "first_name",
-            "last_name",
-            "street_address",
-            "postal_code",
-            "postal_area",
-            "phone",
-            "email",
-            "language",
-            "needs_interpreter",
-            "interpreter_language",
-            "address_protection",
-            "shielded",
-            "office",
-            "caseworker",
-        ]
+        fields = Participant.EDITABLE_FIELDS
         error_messages = {
             "first_name": {"required": "Skriv inn fornavnet."},
             "last_name": {"required": "Skriv inn etternavnet."},

@@ -106,6 +106,25 @@ class Participant(models.Model):
 
     objects = ParticipantQuerySet.as_manager()
 
+    # What a caseworker may set through the register's forms and services.
+    EDITABLE_FIELDS = (
+        "national_id",
+        "first_name",
+        "last_name",
+        "street_address",
+        "postal_code",
+        "postal_area",
+        "phone",
+        "email",
+        "language",
+        "needs_interpreter",
+        "interpreter_language",
+        "address_protection",
+        "shielded",
+        "office",
+        "caseworker",
+    )
+
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = "deltaker"
@@ -166,6 +185,11 @@ class Child(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def age_today(self) -> int:
+        today, born = timezone.localdate(), self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     def turns_18_on(self) -> datetime.date:
         born = self.birth_date

@@ -18,23 +18,6 @@ from caseworker.models import Office, User
 from participants.models import Child, Participant
 from participants.national_id import parse_national_id
 
-PARTICIPANT_FIELDS = (
-    "national_id",
-    "first_name",
-    "last_name",
-    "street_address",
-    "postal_code",
-    "postal_area",
-    "phone",
-    "email",
-    "language",
-    "needs_interpreter",
-    "interpreter_language",
-    "address_protection",
-    "shielded",
-    "office",
-    "caseworker",
-)
 ADDRESS_FIELDS = ("street_address", "postal_code", "postal_area")
 
 
@@ -82,7 +65,7 @@ def _check_assignment(*, actor: User, office: Office, caseworker: User | None) -
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
-    data = {k: v for k, v in data.items() if k in PARTICIPANT_FIELDS}
+    data = {k: v for k, v in data.items() if k in Participant.EDITABLE_FIELDS}
     if data.get("address_protection"):
         # A protected address is never shown, so it is not kept either: the population
         # register holds it. Nothing here can leak what is not stored.

@@ -17,18 +17,18 @@ class Office(models.Model):
         "enhetsnummer",
         max_length=4,
         unique=True,
-        validators=[RegexValidator(r"^\d{4}$", "Enhetsnummeret må være fire siffer.")],
+        validators=[RegexValidator(r"^[0-9]{4}$", "Enhetsnummeret må være fire siffer.")],
     )
     municipality_number = models.CharField(
         "kommunenummer",
         max_length=4,
-        validators=[RegexValidator(r"^\d{4}$", "Kommunenummeret må være fire siffer.")],
+        validators=[RegexValidator(r"^[0-9]{4}$", "Kommunenummeret må være fire siffer.")],
     )
     district_number = models.CharField(
         "bydelsnummer",
         max_length=2,
         blank=True,
-        validators=[RegexValidator(r"^\d{2}$", "Bydelsnummeret må være to siffer.")],
+        validators=[RegexValidator(r"^[0-9]{2}$", "Bydelsnummeret må være to siffer.")],
     )
     district_name = models.CharField("bydel", max_length=100, blank=True)
 

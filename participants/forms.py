@@ -16,7 +16,7 @@ phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ]{6,17}$",
     "Skriv telefonnummeret med sifre, for eksempel 912 34 567 eller +47 912 34 567.",
 )
-postal_code_validator = RegexValidator(r"^\d{4}$", "Postnummeret må være fire siffer.")
+postal_code_validator = RegexValidator(r"^[0-9]{4}$", "Postnummeret må være fire siffer.")
 
 
 class NationalIdField(forms.CharField):

@@ -24,9 +24,9 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=200, verbose_name='navn')),
-                ('unit_number', models.CharField(max_length=4, unique=True, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Enhetsnummeret må være fire siffer.')], verbose_name='enhetsnummer')),
-                ('municipality_number', models.CharField(max_length=4, validators=[django.core.validators.RegexValidator('^\\d{4}$', 'Kommunenummeret må være fire siffer.')], verbose_name='kommunenummer')),
-                ('district_number', models.CharField(blank=True, max_length=2, validators=[django.core.validators.RegexValidator('^\\d{2}$', 'Bydelsnummeret må være to siffer.')], verbose_name='bydelsnummer')),
+                ('unit_number', models.CharField(max_length=4, unique=True, validators=[django.core.validators.RegexValidator('^[0-9]{4}$', 'Enhetsnummeret må være fire siffer.')], verbose_name='enhetsnummer')),
+                ('municipality_number', models.CharField(max_length=4, validators=[django.core.validators.RegexValidator('^[0-9]{4}$', 'Kommunenummeret må være fire siffer.')], verbose_name='kommunenummer')),
+                ('district_number', models.CharField(blank=True, max_length=2, validators=[django.core.validators.RegexValidator('^[0-9]{2}$', 'Bydelsnummeret må være to siffer.')], verbose_name='bydelsnummer')),
                 ('district_name', models.CharField(blank=True, max_length=100, verbose_name='bydel')),
             ],
             options={

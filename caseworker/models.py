@@ -196,6 +196,9 @@ class AuditEvent(models.Model):
         "participant": "Personopplysninger",
         "child": "Husstand",
         "audit_log": "Tilgangslogg",
+        "application": "Søknad",
+        "programme": "Kvalifiseringsprogram",
+        "decision": "Vedtak",
     }
 
     def __str__(self) -> str:

@@ -67,6 +67,16 @@ def _leader_on_participant(user, participant=None) -> bool:
     return _view_participant(user, participant)
 
 
+def _approver(user, obj=None) -> bool:
+    """Approve or return decisions (totrinnskontroll). With an object: a decision of the
+    user's offices that someone else drafted."""
+    if Role.APPROVER not in _roles(user) or not user.office_ids():
+        return False
+    if obj is None:
+        return True
+    return obj.office_id in user.office_ids() and obj.drafted_by_id != user.pk
+
+
 def _admin(user, obj=None) -> bool:
     return Role.ADMIN in _roles(user)
 
@@ -83,6 +93,11 @@ RULES: dict[str, Callable[..., bool]] = {
     "participant.reassign": _leader_on_participant,
     "participant.audit_view": _leader_on_participant,
     "caseload.reassign": _leader_on_participant,
+    # The case: applications, programmes and decisions belong to a participant, so reading
+    # them is reading the participant (object = the participant).
+    "case.view": _view_participant,
+    "case.change": _change_participant,
+    "decision.approve": _approver,
     "admin.access": _admin,
 }
 

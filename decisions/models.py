@@ -1,0 +1,339 @@
+"""The case: applications with their § 29 assessment, programmes, and decisions (vedtak)
+with two-person approval. Legal rules live in decisions/rules (pure Python); the database
+backs the invariants that must hold whatever the code does: one open programme per person,
+no self-approval, approved decisions never change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeBoundary, RangeOperators
+from django.db import models
+from django.db.models import Q
+
+from caseworker.models import Office
+from participants.models import Participant
+
+
+class DateRange(models.Func):
+    function = "DATERANGE"
+    output_field = DateRangeField()
+
+
+class ApplicationStatus(models.TextChoices):
+    RECEIVED = "mottatt", "Mottatt"
+    IN_PROGRESS = "under_behandling", "Under behandling"
+    DECIDED = "avgjort", "Avgjort"
+    WITHDRAWN = "trukket", "Trukket"
+    DISMISSED = "henlagt", "Henlagt"
+
+
+class ReceivedVia(models.TextChoices):
+    DIGITAL = "digital", "Digital søknad"
+    PAPER = "papir", "Papirsøknad"
+    IN_PERSON = "oppmote", "Ved oppmøte på NAV-kontoret"
+    OTHER = "annet", "Annet"
+
+
+class Benefit(models.TextChoices):
+    """Benefits checked before KVP (V3: KVP is subsidiary)."""
+
+    AAP = "aap", "Arbeidsavklaringspenger (AAP)"
+    DISABILITY = "uforetrygd", "Uføretrygd"
+    TRANSITION = "overgangsstonad", "Overgangsstønad"
+    UNEMPLOYMENT = "dagpenger", "Dagpenger"
+    SICKNESS = "sykepenger", "Sykepenger"
+    SOCIAL_ASSISTANCE = "sosialhjelp", "Økonomisk sosialhjelp"
+
+
+class Condition(models.TextChoices):
+    """The § 29 conditions (V2)."""
+
+    REDUCED_CAPACITY = "reduced_capacity", "Vesentlig nedsatt arbeids- og inntektsevne"
+    NO_OR_LIMITED_BENEFITS = (
+        "no_or_limited_benefits",
+        "Ingen eller svært begrensede ytelser til livsopphold etter folketrygdloven eller "
+        "arbeidsmarkedsloven",
+    )
+    WORK_CAPACITY_ASSESSED = "work_capacity_assessed", "Arbeidsevnevurdering er gjennomført"
+    CLOSE_FOLLOW_UP_NEEDED = (
+        "close_follow_up_needed",
+        "Tett og koordinert bistand er hensiktsmessig og nødvendig",
+    )
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: services update WHERE version = the version the form was built on."""
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField("opprettet", auto_now_add=True)
+    updated_at = models.DateTimeField("sist endret", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Application(VersionedModel):
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="applications", verbose_name="deltaker"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField("mottatt dato")
+    received_via = models.CharField("hvordan søknaden kom inn", max_length=20, choices=ReceivedVia)
+    status = models.CharField(
+        "status", max_length=20, choices=ApplicationStatus, default=ApplicationStatus.RECEIVED
+    )
+    benefits_checked = ArrayField(
+        models.CharField(max_length=20, choices=Benefit),
+        verbose_name="ytelser som er undersøkt",
+        default=list,
+        blank=True,
+    )
+    entitled_benefits = ArrayField(
+        models.CharField(max_length=20, choices=Benefit),
+        verbose_name="ytelser personen har rett til",
+        default=list,
+        blank=True,
+    )
+    work_capacity_assessed_on = models.DateField("arbeidsevnevurdering dato", null=True, blank=True)
+    work_capacity_reference = models.CharField(
+        "arbeidsevnevurdering referanse", max_length=100, blank=True
+    )
+    interim_reply_sent_on = models.DateField("foreløpig svar sendt", null=True, blank=True)
+    closed_reason = models.TextField("begrunnelse for trukket/henlagt", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        verbose_name = "søknad"
+        verbose_name_plural = "søknader"
+
+    def __str__(self) -> str:
+        return f"Søknad mottatt {self.received_on:%d.%m.%Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ApplicationStatus.RECEIVED, ApplicationStatus.IN_PROGRESS)
+
+
+class EligibilityAssessment(models.Model):
+    """One verdict and begrunnelse per § 29 condition (V2)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="assessments"
+    )
+    condition = models.CharField("vilkår", max_length=40, choices=Condition)
+    fulfilled = models.BooleanField("oppfylt", null=True)
+    reasoning = models.TextField("begrunnelse", blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField("vurdert", auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "condition"], name="one_assessment_per_condition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_condition_display()
+
+
+class Programme(models.Model):
+    """One participant's programme. Created when a grant is approved; its state (planned,
+    active, interrupted, ended) follows from its approved decisions and today's date."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="programmes", verbose_name="deltaker"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="programme"
+    )
+    start_date = models.DateField("startdato")
+    ended_on = models.DateField("avsluttet", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = "kvalifiseringsprogram"
+        verbose_name_plural = "kvalifiseringsprogram"
+        constraints = [
+            # V5: any number of programmes over time, but at most one open at once.
+            models.UniqueConstraint(
+                fields=["participant"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_programme_per_participant",
+            ),
+            models.CheckConstraint(
+                name="programme_ends_after_start",
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("start_date")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Kvalifiseringsprogram fra {self.start_date:%d.%m.%Y}"
+
+
+class DecisionKind(models.TextChoices):
+    GRANT = "grant", "Innvilgelse"
+    REJECTION = "rejection", "Avslag"
+    EXTENSION = "extension", "Forlengelse"
+    SPECIAL_EXTENSION = "special_extension", "Forlengelse ved særlige grunner"
+    INTERRUPTION = "interruption", "Midlertidig avbrudd"
+    RESUMPTION = "resumption", "Gjenopptak"
+    TERMINATION = "termination", "Avslutning"
+
+
+PERIOD_KINDS = (DecisionKind.GRANT, DecisionKind.EXTENSION, DecisionKind.SPECIAL_EXTENSION)
+APPLICATION_KINDS = (DecisionKind.GRANT, DecisionKind.REJECTION)
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", "Utkast"
+    AWAITING_APPROVAL = "awaiting_approval", "Til godkjenning"
+    RETURNED = "returned", "Returnert"
+    APPROVED = "approved", "Vedtatt"
+
+
+class ReturnReason(models.TextChoices):
+    REASONING = "reasoning", "Begrunnelsen er mangelfull"
+    PERIOD = "period", "Feil periode eller dato"
+    ASSESSMENT = "assessment", "Vilkårsvurderingen er mangelfull"
+    LEGAL_BASIS = "legal_basis", "Feil hjemmel"
+    FACTS = "facts", "Saken er ikke godt nok opplyst"
+    OTHER = "other", "Annet"
+
+
+class TerminationReason(models.TextChoices):
+    COMPLETED = "completed", "Programmet er gjennomført"
+    WORK = "work", "Har fått arbeid"
+    EDUCATION = "education", "Har begynt på utdanning"
+    DISABILITY = "disability_benefit", "Har fått uføretrygd"
+    AAP = "aap", "Har fått arbeidsavklaringspenger"
+    MOVED = "moved", "Har flyttet fra kommunen"
+    REPEATED_INTERRUPTIONS = "repeated_interruptions", "Gjentatte avbrudd"
+    INTERRUPTION_LIMIT = "interruption_limit", "Avbrutt i ett år (sotjl. § 34 tredje ledd)"
+    NOT_ELIGIBLE = "no_longer_eligible", "Fyller ikke lenger vilkårene"
+    OTHER = "other", "Annet"
+
+
+class Decision(VersionedModel):
+    """A vedtak. Drafted by one caseworker, approved by another (totrinnskontroll); it takes
+    effect only when approved, and an approved decision never changes (migration 0002)."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="decisions", verbose_name="deltaker"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    kind = models.CharField("vedtakstype", max_length=20, choices=DecisionKind)
+    status = models.CharField(
+        "status", max_length=20, choices=DecisionStatus, default=DecisionStatus.DRAFT
+    )
+    period_start = models.DateField("periode fra", null=True, blank=True)
+    period_end = models.DateField("periode til", null=True, blank=True)
+    effective_date = models.DateField("gjelder fra", null=True, blank=True)
+    reasoning = models.TextField("begrunnelse", blank=True)
+    legal_basis = models.TextField("hjemmel", blank=True)
+    # Kind-specific content: reasons, assessments (A3, D4), unmet conditions, V4 exception,
+    # termination reason and the participant's situation after (KOSTRA 11CF codes).
+    details = models.JSONField("opplysninger", default=dict, blank=True)
+
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_for_approval_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    return_reason = models.CharField(max_length=20, choices=ReturnReason, blank=True)
+    return_comment = models.TextField(blank=True)
+    notice_date = models.DateField("underretningsdato", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "vedtak"
+        verbose_name_plural = "vedtak"
+        indexes = [
+            models.Index(
+                fields=["office", "status", "sent_for_approval_at"], name="decision_queue"
+            ),
+        ]
+        constraints = [
+            # No two approved vedtak periods of one programme overlap (D3), whatever the code.
+            ExclusionConstraint(
+                name="decision_periods_do_not_overlap",
+                expressions=[
+                    ("programme", RangeOperators.EQUAL),
+                    (
+                        DateRange(
+                            "period_start",
+                            "period_end",
+                            RangeBoundary(inclusive_lower=True, inclusive_upper=True),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+                condition=Q(
+                    status="approved", kind__in=["grant", "extension", "special_extension"]
+                ),
+            ),
+            models.CheckConstraint(
+                name="decision_not_self_approved",
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("drafted_by")),
+            ),
+            models.CheckConstraint(
+                name="decision_approved_has_approver",
+                condition=~Q(status="approved")
+                | (Q(approved_by__isnull=False) & Q(approved_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="decision_period_kinds_have_period",
+                condition=~Q(kind__in=["grant", "extension", "special_extension"])
+                | (
+                    Q(period_start__isnull=False)
+                    & Q(period_end__isnull=False)
+                    & Q(period_end__gte=models.F("period_start"))
+                ),
+            ),
+            models.CheckConstraint(
+                name="decision_dated_kinds_have_date",
+                condition=~Q(kind__in=["interruption", "resumption", "termination"])
+                | Q(effective_date__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="decision_programme_kinds_have_programme",
+                condition=~Q(
+                    kind__in=[
+                        "extension",
+                        "special_extension",
+                        "interruption",
+                        "resumption",
+                        "termination",
+                    ]
+                )
+                | Q(programme__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display().lower()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (DecisionStatus.DRAFT, DecisionStatus.RETURNED)

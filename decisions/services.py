@@ -1,0 +1,537 @@
+"""Writes for the case. Each service runs in one transaction, checks the legal rules core,
+writes the audit row, and refuses to overwrite a change it has not seen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from caseworker.audit import AuditAction, AuditContext, audit_record
+from caseworker.models import Role, User
+from decisions import rules
+from decisions.models import (
+    PERIOD_KINDS,
+    Application,
+    ApplicationStatus,
+    Condition,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    EligibilityAssessment,
+    Programme,
+)
+from decisions.selectors import open_programme, programme_history
+from participants.models import Participant
+
+LEGAL_BASIS = {
+    DecisionKind.GRANT: "Sosialtjenesteloven §§ 29, 30 og 35 og forskrift om "
+    "kvalifiseringsprogram og kvalifiseringsstønad §§ 1–3.",
+    DecisionKind.REJECTION: "Sosialtjenesteloven § 29.",
+    DecisionKind.EXTENSION: "Sosialtjenesteloven § 32 og forskrift om kvalifiseringsprogram og "
+    "kvalifiseringsstønad § 2.",
+    DecisionKind.SPECIAL_EXTENSION: "Sosialtjenesteloven § 32 annet ledd og forskrift om "
+    "kvalifiseringsprogram og kvalifiseringsstønad § 2 annet ledd.",
+    DecisionKind.INTERRUPTION: "Sosialtjenesteloven § 34 første ledd.",
+    DecisionKind.RESUMPTION: "Sosialtjenesteloven § 34.",
+    DecisionKind.TERMINATION: "Sosialtjenesteloven § 34.",
+}
+
+
+class ConflictError(ValidationError):
+    """Someone else changed the object after this form was opened."""
+
+
+def _conflict(obj, noun: str) -> ConflictError:
+    return ConflictError(
+        f"{noun} er endret av noen andre etter at du åpnet skjemaet. Last siden på nytt, se "
+        "endringene, og gjør dine endringer igjen.",
+        code="conflict",
+    )
+
+
+def _raise_errors(check: rules.Check, field: str | None = None) -> None:
+    if not check.allowed:
+        messages = [f"{f.message} ({f.rule})" for f in check.errors]
+        raise ValidationError({field: messages} if field else messages, code="rule")
+
+
+def _audit(ctx: AuditContext, *, action: str, obj, participant_id: int, **detail) -> None:
+    audit_record(
+        ctx,
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        participant_id=participant_id,
+        detail=detail,
+    )
+
+
+def _versioned_update(model, obj, expected_version: int, noun: str, **changes) -> None:
+    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
+        **changes, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise _conflict(obj, noun)
+
+
+# --- Applications ------------------------------------------------------------------------------
+
+
+def application_register(
+    *, ctx: AuditContext, participant: Participant, data: dict[str, Any]
+) -> Application:
+    if data["received_on"] > timezone.localdate():
+        raise ValidationError({"received_on": "Mottatt dato kan ikke være fram i tid."})
+    with transaction.atomic():
+        application = Application.objects.create(
+            participant=participant, office=participant.office, created_by=ctx.actor, **data
+        )
+        _audit(ctx, action=AuditAction.CREATE, obj=application, participant_id=participant.pk)
+    return application
+
+
+def application_assess(
+    *,
+    ctx: AuditContext,
+    application: Application,
+    assessments: dict[str, tuple[bool | None, str]],
+    data: dict[str, Any],
+    expected_version: int,
+) -> Application:
+    """Record the § 29 assessment (V2), the benefits checked (V3) and the work capacity
+    assessment. The application is then under behandling."""
+    if not application.is_open:
+        raise ValidationError("Søknaden er avgjort eller lukket og kan ikke vurderes på nytt.")
+    for condition, (fulfilled, reasoning) in assessments.items():
+        if fulfilled is not None and not reasoning.strip():
+            raise ValidationError(
+                {f"{condition}_reasoning": "Skriv en begrunnelse for vurderingen (F1)."}
+            )
+    with transaction.atomic():
+        _versioned_update(
+            Application,
+            application,
+            expected_version,
+            "Søknaden",
+            status=ApplicationStatus.IN_PROGRESS,
+            **data,
+        )
+        for condition, (fulfilled, reasoning) in assessments.items():
+            EligibilityAssessment.objects.update_or_create(
+                application=application,
+                condition=condition,
+                defaults={"fulfilled": fulfilled, "reasoning": reasoning, "assessed_by": ctx.actor},
+            )
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=application,
+            participant_id=application.participant_id,
+            fields=sorted([*data, "assessments"]),
+        )
+    application.refresh_from_db()
+    return application
+
+
+def application_close(
+    *,
+    ctx: AuditContext,
+    application: Application,
+    status: str,
+    reason: str,
+    expected_version: int,
+) -> Application:
+    if status not in (ApplicationStatus.WITHDRAWN, ApplicationStatus.DISMISSED):
+        raise ValidationError("Ugyldig status.")
+    if not application.is_open:
+        raise ValidationError("Søknaden er allerede avgjort eller lukket.")
+    if application.decisions.exclude(status=DecisionStatus.DRAFT).exists():
+        raise ValidationError(
+            "Søknaden har et vedtak til godkjenning. Trekk vedtaket tilbake først."
+        )
+    with transaction.atomic():
+        _versioned_update(
+            Application,
+            application,
+            expected_version,
+            "Søknaden",
+            status=status,
+            closed_reason=reason,
+        )
+        application.decisions.filter(status=DecisionStatus.DRAFT).delete()
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=application,
+            participant_id=application.participant_id,
+            fields=["status"],
+        )
+    application.refresh_from_db()
+    return application
+
+
+def eligibility_of(application: Application) -> rules.EligibilityVerdict:
+    assessments = {a.condition: a.fulfilled for a in application.assessments.all()}
+    return rules.eligibility_verdict(
+        {c: assessments.get(c) for c in Condition.values},
+        conflicting_benefits=application.entitled_benefits,
+    )
+
+
+# --- Decisions ---------------------------------------------------------------------------------
+
+
+def _check_rules(decision: Decision, *, today) -> rules.Check:
+    """The rules core's verdict on a decision as if it were approved now."""
+    kind = decision.kind
+    participant = decision.participant
+    details = decision.details or {}
+    if kind == DecisionKind.REJECTION:
+        verdict = rules.eligibility_verdict(
+            {a.condition: a.fulfilled for a in decision.application.assessments.all()},
+            conflicting_benefits=decision.application.entitled_benefits,
+            v4_exception=bool(details.get("v4_exception")),
+            v4_reason=details.get("v4_reason", ""),
+        )
+        findings = [f for f in verdict.findings if f.severity == rules.Severity.WARNING]
+        if verdict.eligible and not details.get("v4_exception"):
+            findings.append(
+                rules.Finding(
+                    "V4",
+                    "Alle vilkårene er vurdert som oppfylt. Avslag kan da bare gis når det vil "
+                    "være uforholdsmessig byrdefullt for kommunen å tilby program, med egen "
+                    "begrunnelse.",
+                    rules.Severity.ERROR,
+                )
+            )
+        return rules.Check(tuple(findings))
+    if kind == DecisionKind.GRANT:
+        verdict = eligibility_of(decision.application)
+        period_check = rules.check_decision_period(
+            None,
+            rules.Period(decision.period_start, decision.period_end),
+            "grant",
+            birth_date=participant.birth_date,
+        )
+        return rules.Check(tuple(verdict.findings) + period_check.findings)
+    programme = decision.programme
+    history = programme_history(programme)
+    if kind in (DecisionKind.EXTENSION, DecisionKind.SPECIAL_EXTENSION):
+        return rules.check_decision_period(
+            history,
+            rules.Period(decision.period_start, decision.period_end),
+            kind,
+            birth_date=participant.birth_date,
+            special=kind == DecisionKind.SPECIAL_EXTENSION or history.special_extension,
+            d4_assessment_complete=_d4_complete(details),
+        )
+    if kind == DecisionKind.INTERRUPTION:
+        return rules.check_interruption(history, decision.effective_date)
+    if kind == DecisionKind.RESUMPTION:
+        return rules.check_resumption(
+            history,
+            decision.effective_date,
+            a3_assessment_complete=bool(details.get("a3_assessment", "").strip()),
+        )
+    if kind == DecisionKind.TERMINATION:
+        return rules.check_termination(
+            history,
+            decision.effective_date,
+            reason=details.get("termination_reason", ""),
+            absence_cause=details.get("absence_cause") or None,
+            absence_started=_date_or_none(details.get("absence_started")),
+        )
+    raise ValueError(kind)
+
+
+D4_FIELDS = ("necessity", "progression", "motivation", "work_likelihood", "labour_market")
+
+
+def _d4_complete(details: dict) -> bool:
+    d4 = details.get("d4_assessment") or {}
+    return all(str(d4.get(key, "")).strip() for key in D4_FIELDS)
+
+
+def _date_or_none(value):
+    import datetime
+
+    if not value:
+        return None
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def decision_check(decision: Decision) -> rules.Check:
+    return _check_rules(decision, today=timezone.localdate())
+
+
+def decision_draft(
+    *,
+    ctx: AuditContext,
+    kind: str,
+    participant: Participant,
+    application: Application | None = None,
+    programme: Programme | None = None,
+    data: dict[str, Any],
+) -> Decision:
+    if kind in (DecisionKind.GRANT, DecisionKind.REJECTION):
+        if application is None or not application.is_open:
+            raise ValidationError("Vedtaket må gjelde en åpen søknad.")
+        if application.decisions.exclude(status=DecisionStatus.APPROVED).exists():
+            raise ValidationError("Søknaden har allerede et vedtak under arbeid.")
+        if kind == DecisionKind.GRANT and open_programme(participant.pk) is not None:
+            raise ValidationError(
+                "Deltakeren har allerede et åpent kvalifiseringsprogram. Det må avsluttes før "
+                "et nytt kan innvilges (V5)."
+            )
+    else:
+        if programme is None or programme.ended_on is not None:
+            raise ValidationError("Vedtaket må gjelde et åpent kvalifiseringsprogram.")
+        if programme.decisions.exclude(status=DecisionStatus.APPROVED).exists():
+            raise ValidationError(
+                "Programmet har allerede et vedtak under arbeid. Fullfør eller slett det først."
+            )
+    decision = Decision(
+        participant=participant,
+        office=participant.office,
+        application=application,
+        programme=programme,
+        kind=kind,
+        drafted_by=ctx.actor,
+        legal_basis=data.pop("legal_basis", "") or LEGAL_BASIS[kind],
+        **data,
+    )
+    _raise_errors(_check_rules(decision, today=timezone.localdate()))
+    with transaction.atomic():
+        decision.save()
+        _audit(ctx, action=AuditAction.CREATE, obj=decision, participant_id=participant.pk)
+    return decision
+
+
+def decision_update(
+    *, ctx: AuditContext, decision: Decision, data: dict[str, Any], expected_version: int
+) -> Decision:
+    if not decision.is_editable:
+        raise ValidationError("Vedtaket er sendt til godkjenning eller vedtatt og kan ikke endres.")
+    for field, value in data.items():
+        setattr(decision, field, value)
+    _raise_errors(_check_rules(decision, today=timezone.localdate()))
+    with transaction.atomic():
+        _versioned_update(Decision, decision, expected_version, "Vedtaket", **data)
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=decision,
+            participant_id=decision.participant_id,
+            fields=sorted(data),
+        )
+    decision.refresh_from_db()
+    return decision
+
+
+def decision_send_for_approval(
+    *, ctx: AuditContext, decision: Decision, expected_version: int
+) -> Decision:
+    if not decision.is_editable:
+        raise ValidationError("Vedtaket er allerede sendt til godkjenning.")
+    if not decision.reasoning.strip():
+        raise ValidationError({"reasoning": "Skriv begrunnelsen før vedtaket sendes (F1)."})
+    _raise_errors(_check_rules(decision, today=timezone.localdate()))
+    with transaction.atomic():
+        _versioned_update(
+            Decision,
+            decision,
+            expected_version,
+            "Vedtaket",
+            status=DecisionStatus.AWAITING_APPROVAL,
+            sent_for_approval_at=timezone.now(),
+            return_reason="",
+            return_comment="",
+            returned_by=None,
+        )
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=decision,
+            participant_id=decision.participant_id,
+            fields=["status"],
+            status=DecisionStatus.AWAITING_APPROVAL,
+        )
+    decision.refresh_from_db()
+    return decision
+
+
+def _check_approver(decision: Decision, approver: User) -> None:
+    if approver.pk == decision.drafted_by_id:
+        raise ValidationError(
+            "Du kan ikke godkjenne et vedtak du har skrevet selv. En annen beslutter må "
+            "godkjenne det (totrinnskontroll)."
+        )
+    if not approver.has_role(Role.APPROVER):
+        raise ValidationError("Bare en beslutter kan godkjenne vedtak.")
+    if decision.office_id not in approver.office_ids():
+        raise ValidationError("Vedtaket må godkjennes av en beslutter ved samme kontor.")
+
+
+def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version: int) -> Decision:
+    """Approve: the decision takes effect. The decision's row (and its programme's) is locked,
+    so a double submit or two approvers at once take effect once, and the rules are checked
+    against the programme as it is at that moment."""
+    approver: User = ctx.actor  # type: ignore[assignment]
+    _check_approver(decision, approver)
+    with transaction.atomic():
+        if decision.programme_id:
+            Programme.objects.select_for_update().get(pk=decision.programme_id)
+        current = (
+            Decision.objects.select_for_update()
+            .select_related("participant", "application", "programme__participant")
+            .get(pk=decision.pk)
+        )
+        if current.status == DecisionStatus.APPROVED:
+            raise ConflictError("Vedtaket er allerede godkjent.", code="already_approved")
+        if (
+            current.status != DecisionStatus.AWAITING_APPROVAL
+            or current.version != expected_version
+        ):
+            raise _conflict(decision, "Vedtaket")
+        _raise_errors(_check_rules(current, today=timezone.localdate()))
+        extra = {}
+        if current.kind == DecisionKind.GRANT:
+            # The programme exists before the grant is approved: an approved row never changes.
+            extra["programme"] = _programme_create(current)
+        Decision.objects.filter(pk=current.pk).update(
+            **extra,
+            status=DecisionStatus.APPROVED,
+            approved_by=approver,
+            approved_at=timezone.now(),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
+        )
+        current.refresh_from_db()
+        _apply_effects(current)
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=current,
+            participant_id=current.participant_id,
+            fields=["status"],
+            status=DecisionStatus.APPROVED,
+        )
+    return current
+
+
+def _programme_create(decision: Decision) -> Programme:
+    try:
+        with transaction.atomic():
+            return Programme.objects.create(
+                participant_id=decision.participant_id,
+                office_id=decision.office_id,
+                application_id=decision.application_id,
+                start_date=decision.period_start,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            "Deltakeren har allerede et åpent kvalifiseringsprogram (V5)."
+        ) from None
+
+
+def _apply_effects(decision: Decision) -> None:
+    if decision.kind in (DecisionKind.GRANT, DecisionKind.REJECTION):
+        Application.objects.filter(pk=decision.application_id).update(
+            status=ApplicationStatus.DECIDED, version=F("version") + 1
+        )
+    elif decision.kind == DecisionKind.TERMINATION:
+        Programme.objects.filter(pk=decision.programme_id).update(ended_on=decision.effective_date)
+
+
+def decision_return(
+    *, ctx: AuditContext, decision: Decision, reason: str, comment: str, expected_version: int
+) -> Decision:
+    approver: User = ctx.actor  # type: ignore[assignment]
+    _check_approver(decision, approver)
+    if decision.status != DecisionStatus.AWAITING_APPROVAL:
+        raise ValidationError("Bare vedtak som venter på godkjenning kan returneres.")
+    with transaction.atomic():
+        _versioned_update(
+            Decision,
+            decision,
+            expected_version,
+            "Vedtaket",
+            status=DecisionStatus.RETURNED,
+            return_reason=reason,
+            return_comment=comment,
+            returned_by=approver,
+        )
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=decision,
+            participant_id=decision.participant_id,
+            fields=["status"],
+            status=DecisionStatus.RETURNED,
+            reason=reason,
+        )
+    decision.refresh_from_db()
+    return decision
+
+
+def decision_record_notice(
+    *, ctx: AuditContext, decision: Decision, notice_date, expected_version: int
+) -> Decision:
+    """Record when the decision was sent to the participant; the klagefrist runs from it."""
+    if decision.status != DecisionStatus.APPROVED:
+        raise ValidationError("Bare vedtatte vedtak kan sendes.")
+    if decision.notice_date is not None:
+        raise ValidationError("Underretningsdatoen er allerede registrert.")
+    if notice_date < decision.approved_at.date() or notice_date > timezone.localdate():
+        raise ValidationError({"notice_date": "Datoen må være mellom vedtaksdatoen og i dag."})
+    with transaction.atomic():
+        _versioned_update(Decision, decision, expected_version, "Vedtaket", notice_date=notice_date)
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=decision,
+            participant_id=decision.participant_id,
+            fields=["notice_date"],
+        )
+    decision.refresh_from_db()
+    return decision
+
+
+def decision_delete_draft(*, ctx: AuditContext, decision: Decision, expected_version: int) -> None:
+    if not decision.is_editable:
+        raise ValidationError("Bare utkast og returnerte vedtak kan slettes.")
+    with transaction.atomic():
+        deleted, _ = Decision.objects.filter(
+            pk=decision.pk,
+            version=expected_version,
+            status__in=[DecisionStatus.DRAFT, DecisionStatus.RETURNED],
+        ).delete()
+        if not deleted:
+            raise _conflict(decision, "Vedtaket")
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=decision,
+            participant_id=decision.participant_id,
+            deleted=True,
+        )
+
+
+__all__ = [
+    "PERIOD_KINDS",
+    "application_assess",
+    "application_close",
+    "application_register",
+    "decision_approve",
+    "decision_check",
+    "decision_delete_draft",
+    "decision_draft",
+    "decision_record_notice",
+    "decision_return",
+    "decision_send_for_approval",
+    "decision_update",
+]

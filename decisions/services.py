@@ -179,6 +179,7 @@ def eligibility_of(application: Application) -> rules.EligibilityVerdict:
     return rules.eligibility_verdict(
         {c: assessments.get(c) for c in Condition.values},
         conflicting_benefits=application.entitled_benefits,
+        benefits_checked=application.benefits_checked,
     )
 
 
@@ -191,24 +192,13 @@ def _check_rules(decision: Decision, *, today) -> rules.Check:
     participant = decision.participant
     details = decision.details or {}
     if kind == DecisionKind.REJECTION:
-        verdict = rules.eligibility_verdict(
+        return rules.eligibility_verdict(
             {a.condition: a.fulfilled for a in decision.application.assessments.all()},
             conflicting_benefits=decision.application.entitled_benefits,
             v4_exception=bool(details.get("v4_exception")),
             v4_reason=details.get("v4_reason", ""),
-        )
-        findings = [f for f in verdict.findings if f.severity == rules.Severity.WARNING]
-        if verdict.eligible and not details.get("v4_exception"):
-            findings.append(
-                rules.Finding(
-                    "V4",
-                    "Alle vilkårene er vurdert som oppfylt. Avslag kan da bare gis når det vil "
-                    "være uforholdsmessig byrdefullt for kommunen å tilby program, med egen "
-                    "begrunnelse.",
-                    rules.Severity.ERROR,
-                )
-            )
-        return rules.Check(tuple(findings))
+            benefits_checked=decision.application.benefits_checked,
+        ).rejection_check()
     if kind == DecisionKind.GRANT:
         verdict = eligibility_of(decision.application)
         period_check = rules.check_decision_period(
@@ -217,7 +207,7 @@ def _check_rules(decision: Decision, *, today) -> rules.Check:
             "grant",
             birth_date=participant.birth_date,
         )
-        return rules.Check(tuple(verdict.findings) + period_check.findings)
+        return verdict.grant_check() + period_check
     programme = decision.programme
     history = programme_history(programme)
     if kind in (DecisionKind.EXTENSION, DecisionKind.SPECIAL_EXTENSION):
@@ -228,6 +218,8 @@ def _check_rules(decision: Decision, *, today) -> rules.Check:
             birth_date=participant.birth_date,
             special=kind == DecisionKind.SPECIAL_EXTENSION or history.special_extension,
             d4_assessment_complete=_d4_complete(details),
+            # An ongoing interruption has moved the latest end date by the days so far.
+            on=today,
         )
     if kind == DecisionKind.INTERRUPTION:
         return rules.check_interruption(history, decision.effective_date)
@@ -386,7 +378,7 @@ def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version:
         if decision.programme_id:
             Programme.objects.select_for_update().get(pk=decision.programme_id)
         current = (
-            Decision.objects.select_for_update()
+            Decision.objects.select_for_update(of=("self",))
             .select_related("participant", "application", "programme__participant")
             .get(pk=decision.pk)
         )
@@ -486,7 +478,7 @@ def decision_record_notice(
         raise ValidationError("Bare vedtatte vedtak kan sendes.")
     if decision.notice_date is not None:
         raise ValidationError("Underretningsdatoen er allerede registrert.")
-    if notice_date < decision.approved_at.date() or notice_date > timezone.localdate():
+    if not timezone.localtime(decision.approved_at).date() <= notice_date <= timezone.localdate():
         raise ValidationError({"notice_date": "Datoen må være mellom vedtaksdatoen og i dag."})
     with transaction.atomic():
         _versioned_update(Decision, decision, expected_version, "Vedtaket", notice_date=notice_date)

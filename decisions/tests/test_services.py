@@ -1,0 +1,344 @@
+"""The vedtak lifecycle through the services, with the rules core deciding what is legal."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from caseworker.audit import AuditContext
+from decisions import rules, services
+from decisions.models import ApplicationStatus, DecisionStatus, Programme
+from decisions.selectors import open_programme, programme_history
+
+ALL_FULFILLED = {
+    c: (True, "Vurdert i samtale og dokumentert.")
+    for c in (
+        "reduced_capacity",
+        "no_or_limited_benefits",
+        "work_capacity_assessed",
+        "close_follow_up_needed",
+    )
+}
+
+
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def as_caseworker(caseworker):
+    return AuditContext(actor=caseworker, client_address="127.0.0.1")
+
+
+@pytest.fixture
+def as_approver(approver):
+    return AuditContext(actor=approver, client_address="127.0.0.1")
+
+
+@pytest.fixture
+def application(participant, as_caseworker, today):
+    app = services.application_register(
+        ctx=as_caseworker,
+        participant=participant,
+        data={"received_on": today - days(220), "received_via": "digital"},
+    )
+    return services.application_assess(
+        ctx=as_caseworker,
+        application=app,
+        assessments=ALL_FULFILLED,
+        data={
+            "benefits_checked": ["aap", "uforetrygd"],
+            "entitled_benefits": [],
+            "work_capacity_assessed_on": today - days(215),
+            "work_capacity_reference": "AEV-2026-1",
+        },
+        expected_version=app.version,
+    )
+
+
+def approve(decision, ctx_drafter, ctx_approver):
+    decision = services.decision_send_for_approval(
+        ctx=ctx_drafter, decision=decision, expected_version=decision.version
+    )
+    return services.decision_approve(
+        ctx=ctx_approver, decision=decision, expected_version=decision.version
+    )
+
+
+def draft(ctx, kind, participant, *, application=None, programme=None, **data):
+    data.setdefault("reasoning", "Begrunnelse med regler, fakta og hovedhensyn.")
+    return services.decision_draft(
+        ctx=ctx,
+        kind=kind,
+        participant=participant,
+        application=application,
+        programme=programme,
+        data=data,
+    )
+
+
+@pytest.fixture
+def programme(application, participant, as_caseworker, as_approver, today):
+    """Granted from 200 days ago for one year."""
+    start = today - days(200)
+    grant = draft(
+        as_caseworker,
+        "grant",
+        participant,
+        application=application,
+        period_start=start,
+        period_end=add_years(start, 1) - days(1),
+    )
+    approve(grant, as_caseworker, as_approver)
+    return open_programme(participant.pk)
+
+
+def test_grant_approved_creates_an_active_programme(programme, application, today):
+    assert programme is not None
+    history = programme_history(programme)
+    assert rules.programme_state(history, today) == "active"
+    application.refresh_from_db()
+    assert application.status == ApplicationStatus.DECIDED
+    grant = programme.decisions.get()
+    assert grant.status == DecisionStatus.APPROVED and grant.programme == programme
+
+
+def test_drafter_cannot_approve_own_decision(
+    participant, application, caseworker, as_caseworker, today
+):
+    caseworker.roles = ["veileder", "beslutter"]
+    caseworker.save()
+    grant = draft(
+        as_caseworker,
+        "grant",
+        participant,
+        application=application,
+        period_start=today,
+        period_end=add_years(today, 1) - days(1),
+    )
+    grant = services.decision_send_for_approval(
+        ctx=as_caseworker, decision=grant, expected_version=grant.version
+    )
+    with pytest.raises(ValidationError, match="ikke godkjenne et vedtak du har skrevet selv"):
+        services.decision_approve(ctx=as_caseworker, decision=grant, expected_version=grant.version)
+    grant.refresh_from_db()
+    assert grant.status == DecisionStatus.AWAITING_APPROVAL
+
+
+def test_double_approval_takes_effect_once(
+    participant, application, as_caseworker, as_approver, today
+):
+    grant = draft(
+        as_caseworker,
+        "grant",
+        participant,
+        application=application,
+        period_start=today,
+        period_end=add_years(today, 1) - days(1),
+    )
+    grant = services.decision_send_for_approval(
+        ctx=as_caseworker, decision=grant, expected_version=grant.version
+    )
+    version = grant.version
+    services.decision_approve(ctx=as_approver, decision=grant, expected_version=version)
+    with pytest.raises(services.ConflictError, match="allerede godkjent"):
+        services.decision_approve(ctx=as_approver, decision=grant, expected_version=version)
+    assert Programme.objects.filter(participant=participant).count() == 1
+
+
+def test_stale_edit_is_refused_and_changes_nothing(participant, application, as_caseworker, today):
+    grant = draft(
+        as_caseworker,
+        "grant",
+        participant,
+        application=application,
+        period_start=today,
+        period_end=add_years(today, 1) - days(1),
+    )
+    stale = grant.version
+    services.decision_update(
+        ctx=as_caseworker,
+        decision=grant,
+        data={"reasoning": "Første versjon."},
+        expected_version=stale,
+    )
+    with pytest.raises(services.ConflictError, match="endret av noen andre"):
+        services.decision_update(
+            ctx=as_caseworker,
+            decision=grant,
+            data={"reasoning": "Andre versjon."},
+            expected_version=stale,
+        )
+    grant.refresh_from_db()
+    assert grant.reasoning == "Første versjon."
+
+
+def test_returned_decision_can_be_edited_and_resent(
+    participant, application, as_caseworker, as_approver, today
+):
+    grant = draft(
+        as_caseworker,
+        "grant",
+        participant,
+        application=application,
+        period_start=today,
+        period_end=add_years(today, 1) - days(1),
+    )
+    grant = services.decision_send_for_approval(
+        ctx=as_caseworker, decision=grant, expected_version=grant.version
+    )
+    grant = services.decision_return(
+        ctx=as_approver,
+        decision=grant,
+        reason="reasoning",
+        comment="Mangler hovedhensyn.",
+        expected_version=grant.version,
+    )
+    assert grant.status == DecisionStatus.RETURNED
+    grant = services.decision_update(
+        ctx=as_caseworker,
+        decision=grant,
+        data={"reasoning": "Nå med hovedhensyn."},
+        expected_version=grant.version,
+    )
+    grant = approve(grant, as_caseworker, as_approver)
+    assert grant.status == DecisionStatus.APPROVED
+
+
+def test_extension_past_two_years_needs_special_grounds_D1(
+    programme, participant, as_caseworker, as_approver
+):
+    first_end = programme_history(programme).decision_periods[-1].end
+    second = draft(
+        as_caseworker,
+        "extension",
+        participant,
+        programme=programme,
+        period_start=first_end + days(1),
+        period_end=add_years(first_end + days(1), 1) - days(1),
+    )
+    approve(second, as_caseworker, as_approver)
+    programme = open_programme(participant.pk)
+    end_two_years = programme_history(programme).decision_periods[-1].end
+    with pytest.raises(ValidationError) as error:
+        draft(
+            as_caseworker,
+            "extension",
+            participant,
+            programme=programme,
+            period_start=end_two_years + days(1),
+            period_end=end_two_years + days(90),
+        )
+    assert "(D1)" in " ".join(error.value.messages)
+
+
+def test_interruption_and_resumption_move_the_latest_end_date(
+    programme, participant, as_caseworker, as_approver, today
+):
+    before = rules.latest_end_date(programme_history(programme), today, special=False)
+    interrupt_on = programme.start_date + days(100)
+    interruption = draft(
+        as_caseworker,
+        "interruption",
+        participant,
+        programme=programme,
+        effective_date=interrupt_on,
+        details={"interruption_reason": "Arbeidsutprøving"},
+    )
+    approve(interruption, as_caseworker, as_approver)
+    programme = open_programme(participant.pk)
+    resumption = draft(
+        as_caseworker,
+        "resumption",
+        participant,
+        programme=programme,
+        effective_date=interrupt_on + days(30),
+        details={"a3_assessment": "Vilkårene er fortsatt oppfylt, målet nås."},
+    )
+    approve(resumption, as_caseworker, as_approver)
+    programme = open_programme(participant.pk)
+    after = rules.latest_end_date(programme_history(programme), today, special=False)
+    assert after - before == days(30)
+
+
+def test_termination_for_birth_related_absence_in_first_year_is_refused_A6(
+    programme, participant, as_caseworker, today
+):
+    with pytest.raises(ValidationError) as error:
+        draft(
+            as_caseworker,
+            "termination",
+            participant,
+            programme=programme,
+            effective_date=today,
+            details={
+                "termination_reason": "other",
+                "situation_after": "01",
+                "absence_cause": "birth",
+                "absence_started": (today - days(100)).isoformat(),
+            },
+        )
+    assert "(A6)" in " ".join(error.value.messages)
+
+
+def test_second_grant_while_a_programme_is_open_is_refused_V5(
+    programme, participant, as_caseworker, today
+):
+    new_application = services.application_register(
+        ctx=as_caseworker,
+        participant=participant,
+        data={"received_on": today, "received_via": "papir"},
+    )
+    with pytest.raises(ValidationError, match="V5"):
+        draft(
+            as_caseworker,
+            "grant",
+            participant,
+            application=new_application,
+            period_start=today,
+            period_end=today + days(100),
+        )
+
+
+def test_rejection_when_all_conditions_hold_needs_the_V4_exception(
+    participant, application, as_caseworker
+):
+    with pytest.raises(ValidationError) as error:
+        draft(as_caseworker, "rejection", participant, application=application)
+    assert "(V4)" in " ".join(error.value.messages)
+    rejection = draft(
+        as_caseworker,
+        "rejection",
+        participant,
+        application=application,
+        details={
+            "v4_exception": True,
+            "v4_reason": "Tilbudet som trengs finnes ikke i kommunen og kan ikke kjøpes.",
+        },
+    )
+    assert rejection.status == DecisionStatus.DRAFT
+
+
+def test_notice_date_starts_the_klagefrist_F2(programme, as_caseworker, today):
+    grant = programme.decisions.get()
+    grant = services.decision_record_notice(
+        ctx=as_caseworker, decision=grant, notice_date=today, expected_version=grant.version
+    )
+    assert rules.appeal_deadline(grant.notice_date) == today + days(21)
+    with pytest.raises(ValidationError, match="allerede registrert"):
+        services.decision_record_notice(
+            ctx=as_caseworker, decision=grant, notice_date=today, expected_version=grant.version
+        )

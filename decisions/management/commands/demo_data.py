@@ -1,5 +1,6 @@
 """Load demo data: two offices, staff for every role, about 60 participants with synthetic
-national ids. Idempotent: a second run changes nothing and creates nothing new."""
+national ids, and their applications and programmes in every state. Idempotent: a second
+run changes nothing and creates nothing new."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from caseworker.models import Office, Role, User
+from decisions.demo import seed_cases
 from participants.models import AddressProtection, Child, Participant
 from participants.national_id import make_synthetic_national_id
 
@@ -155,6 +157,8 @@ class Command(BaseCommand):
             offices = self._offices()
             staff = self._staff(offices)
             created = self._participants(offices, staff)
+            cases = seed_cases()
+        self.stdout.write(f"Demosaker: {cases} nye søknader og program.")
         self.stdout.write(
             f"Demodata klar: {created} nye deltakere ({Participant.objects.count()} i alt)."
         )

@@ -65,6 +65,9 @@ that anniversary at the earliest."""
 # --- Every decision (forvaltningsloven) -------------------------------------------------------
 
 KLAGEFRIST_WEEKS: Final = 3
+# [I] A klagefrist whose last day is a Saturday, Sunday or public holiday runs to the next
+# working day (domstolloven § 149, which fvl § 30 points to).
+DEADLINE_MOVES_TO_WORKING_DAY: Final = True
 """[L] F2: fvl § 29, counted from the day the notice reached the party. [I] Not moved to the
 next working day when it ends on a weekend or public holiday (see the report on issue 3)."""
 

@@ -17,9 +17,12 @@ def d(text: str) -> date:
 @pytest.mark.parametrize(
     ("notice", "deadline"),
     [
-        ("04.01.2026", "25.01.2026"),
+        ("04.01.2026", "26.01.2026"),  # ends on Sunday 25.01: runs to Monday
         ("05.01.2026", "26.01.2026"),
         ("06.01.2026", "27.01.2026"),
+        ("10.01.2026", "02.02.2026"),  # ends on Saturday 31.01
+        ("12.03.2026", "07.04.2026"),  # ends on skjærtorsdag; Easter runs to 2. påskedag
+        ("26.04.2027", "18.05.2027"),  # ends on 17. mai (a Monday)
         ("15.12.2026", "05.01.2027"),  # across the new year
         ("15.02.2028", "07.03.2028"),  # across a leap day
     ],

@@ -293,6 +293,18 @@ class Decision(VersionedModel):
                     status="approved", kind__in=["grant", "extension", "special_extension"]
                 ),
             ),
+            # One decision in the works per application and per programme, even when two
+            # caseworkers draft at the same moment.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(application__isnull=False) & ~Q(status="approved"),
+                name="one_pending_decision_per_application",
+            ),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(programme__isnull=False) & ~Q(status="approved"),
+                name="one_pending_decision_per_programme",
+            ),
             models.CheckConstraint(
                 name="decision_not_self_approved",
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("drafted_by")),

@@ -15,6 +15,7 @@ from decisions.models import (
     DecisionStatus,
     Programme,
 )
+from participants.models import Participant
 
 
 def approved_decisions(programme: Programme) -> list[Decision]:
@@ -85,10 +86,15 @@ def open_programme(participant_id: int) -> Programme | None:
     )
 
 
-def approval_queue(office_ids) -> QuerySet[Decision]:
-    """Decisions awaiting approval at the given offices, oldest first."""
+def approval_queue(user) -> QuerySet[Decision]:
+    """Decisions awaiting approval at the user's offices about participants the user may
+    see (a strengt fortrolig name needs the authorisation here too), oldest first."""
     return (
-        Decision.objects.filter(status=DecisionStatus.AWAITING_APPROVAL, office_id__in=office_ids)
+        Decision.objects.filter(
+            status=DecisionStatus.AWAITING_APPROVAL,
+            office_id__in=user.office_ids(),
+            participant__in=Participant.objects.visible_to(user),
+        )
         .select_related("participant", "drafted_by", "office")
         .order_by("sent_for_approval_at", "pk")
     )

@@ -106,11 +106,15 @@ def application_assess(
     assessment. The application is then under behandling."""
     if not application.is_open:
         raise ValidationError("Søknaden er avgjort eller lukket og kan ikke vurderes på nytt.")
-    for condition, (fulfilled, reasoning) in assessments.items():
-        if fulfilled is not None and not reasoning.strip():
-            raise ValidationError(
-                {f"{condition}_reasoning": "Skriv en begrunnelse for vurderingen (F1)."}
-            )
+    missing = {
+        f"{condition}_reasoning": (
+            f"Skriv en begrunnelse for vurderingen av «{Condition(condition).label}» (F1)."
+        )
+        for condition, (fulfilled, reasoning) in assessments.items()
+        if fulfilled is not None and not reasoning.strip()
+    }
+    if missing:
+        raise ValidationError(missing)
     with transaction.atomic():
         _versioned_update(
             Application,
@@ -174,6 +178,30 @@ def application_close(
     return application
 
 
+def application_record_interim_reply(
+    *, ctx: AuditContext, application: Application, sent_on, expected_version: int
+) -> Application:
+    """F3: record that a foreløpig svar was sent (why the answer takes time, and when to
+    expect it)."""
+    if not application.is_open:
+        raise ValidationError("Søknaden er avgjort eller lukket.")
+    if not application.received_on <= sent_on <= timezone.localdate():
+        raise ValidationError({"sent_on": "Datoen må være mellom mottatt dato og i dag."})
+    with transaction.atomic():
+        _versioned_update(
+            Application, application, expected_version, "Søknaden", interim_reply_sent_on=sent_on
+        )
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=application,
+            participant_id=application.participant_id,
+            fields=["interim_reply_sent_on"],
+        )
+    application.refresh_from_db()
+    return application
+
+
 def eligibility_of(application: Application) -> rules.EligibilityVerdict:
     assessments = {a.condition: a.fulfilled for a in application.assessments.all()}
     return rules.eligibility_verdict(
@@ -192,6 +220,22 @@ def _check_rules(decision: Decision, *, today) -> rules.Check:
     participant = decision.participant
     details = decision.details or {}
     if kind == DecisionKind.REJECTION:
+        assessed = {a.condition: a.fulfilled for a in decision.application.assessments.all()}
+        wrongly_unmet = [
+            Condition(c).label for c in details.get("unmet_conditions", []) if assessed.get(c)
+        ]
+        if wrongly_unmet:
+            return rules.Check(
+                (
+                    rules.Finding(
+                        "V2",
+                        "Avslaget viser til vilkår som er vurdert som oppfylt: "
+                        + ", ".join(wrongly_unmet)
+                        + ". Rett vilkårsvurderingen eller avslaget.",
+                        rules.Severity.ERROR,
+                    ),
+                )
+            )
         return rules.eligibility_verdict(
             {a.condition: a.fulfilled for a in decision.application.assessments.all()},
             conflicting_benefits=decision.application.entitled_benefits,
@@ -272,7 +316,12 @@ def decision_draft(
     if kind in (DecisionKind.GRANT, DecisionKind.REJECTION):
         if application is None or not application.is_open:
             raise ValidationError("Vedtaket må gjelde en åpen søknad.")
-        if application.decisions.exclude(status=DecisionStatus.APPROVED).exists():
+        # Not application.decisions: a prefetch of approved decisions would hide drafts.
+        if (
+            Decision.objects.filter(application=application)
+            .exclude(status=DecisionStatus.APPROVED)
+            .exists()
+        ):
             raise ValidationError("Søknaden har allerede et vedtak under arbeid.")
         if kind == DecisionKind.GRANT and open_programme(participant.pk) is not None:
             raise ValidationError(
@@ -282,7 +331,11 @@ def decision_draft(
     else:
         if programme is None or programme.ended_on is not None:
             raise ValidationError("Vedtaket må gjelde et åpent kvalifiseringsprogram.")
-        if programme.decisions.exclude(status=DecisionStatus.APPROVED).exists():
+        if (
+            Decision.objects.filter(programme=programme)
+            .exclude(status=DecisionStatus.APPROVED)
+            .exists()
+        ):
             raise ValidationError(
                 "Programmet har allerede et vedtak under arbeid. Fullfør eller slett det først."
             )
@@ -297,9 +350,15 @@ def decision_draft(
         **data,
     )
     _raise_errors(_check_rules(decision, today=timezone.localdate()))
-    with transaction.atomic():
-        decision.save()
-        _audit(ctx, action=AuditAction.CREATE, obj=decision, participant_id=participant.pk)
+    try:
+        with transaction.atomic():
+            decision.save()
+            _audit(ctx, action=AuditAction.CREATE, obj=decision, participant_id=participant.pk)
+    except IntegrityError:
+        # Someone else drafted one at the same moment (one_pending_decision_* constraints).
+        raise ValidationError(
+            "Det er allerede et vedtak under arbeid i denne saken. Åpne saken på nytt."
+        ) from None
     return decision
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("logg-ut/", caseworker_views.logout_view, name="logout"),
     path("helse/", caseworker_views.health, name="health"),
     path("deltakere/", include("participants.urls")),
+    path("sak/", include("decisions.urls")),
     path("kontor/", include("caseworker.urls")),
     path("admin/", admin_site.urls),
 ]

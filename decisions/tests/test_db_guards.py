@@ -161,6 +161,7 @@ def test_approved_vedtak_periods_of_a_programme_do_not_overlap(
         status=DecisionStatus.AWAITING_APPROVAL,
     )
     refused(lambda: approve_sql(overlapping, approver), "decision_periods_do_not_overlap")
+    overlapping.delete()  # one decision in the works per programme
     following = Decision.objects.create(
         participant=application.participant,
         office=application.office,
@@ -172,3 +173,21 @@ def test_approved_vedtak_periods_of_a_programme_do_not_overlap(
         status=DecisionStatus.AWAITING_APPROVAL,
     )
     assert approve_sql(following, approver) == 1
+
+
+def test_one_decision_in_the_works_per_programme(application, caseworker, approver, programme):
+    approve_sql(grant(application, caseworker, programme), approver)
+
+    def pending_extension():
+        Decision.objects.create(
+            participant=application.participant,
+            office=application.office,
+            programme=programme,
+            kind="extension",
+            period_start=D(2027, 2, 1),
+            period_end=D(2027, 6, 30),
+            drafted_by=caseworker,
+        )
+
+    pending_extension()
+    refused(pending_extension, "one_pending_decision_per_programme")

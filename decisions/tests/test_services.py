@@ -342,3 +342,62 @@ def test_notice_date_starts_the_klagefrist_F2(programme, as_caseworker, today):
         services.decision_record_notice(
             ctx=as_caseworker, decision=grant, notice_date=today, expected_version=grant.version
         )
+
+
+def test_interim_reply_is_recorded_once_the_month_has_passed_F3(participant, as_caseworker, today):
+    application = services.application_register(
+        ctx=as_caseworker,
+        participant=participant,
+        data={"received_on": today - days(40), "received_via": "papir"},
+    )
+    assert rules.interim_reply_due(application.received_on) <= today
+    with pytest.raises(ValidationError, match="mellom mottatt dato og i dag"):
+        services.application_record_interim_reply(
+            ctx=as_caseworker,
+            application=application,
+            sent_on=today + days(1),
+            expected_version=application.version,
+        )
+    application = services.application_record_interim_reply(
+        ctx=as_caseworker,
+        application=application,
+        sent_on=today,
+        expected_version=application.version,
+    )
+    assert application.interim_reply_sent_on == today
+
+
+def test_rejection_cannot_cite_a_condition_assessed_as_met_V2(
+    participant, application, as_caseworker
+):
+    with pytest.raises(ValidationError) as error:
+        draft(
+            as_caseworker,
+            "rejection",
+            participant,
+            application=application,
+            details={"unmet_conditions": ["reduced_capacity"]},
+        )
+    assert "(V2)" in " ".join(error.value.messages)
+
+
+def test_only_one_decision_in_the_works_per_programme(programme, participant, as_caseworker):
+    programme = open_programme(participant.pk)  # prefetches approved decisions only
+    draft(
+        as_caseworker,
+        "interruption",
+        participant,
+        programme=programme,
+        effective_date=programme.start_date + days(150),
+        details={"interruption_reason": "Sykdom"},
+    )
+    programme = open_programme(participant.pk)
+    with pytest.raises(ValidationError, match="under arbeid"):
+        draft(
+            as_caseworker,
+            "interruption",
+            participant,
+            programme=programme,
+            effective_date=programme.start_date + days(160),
+            details={"interruption_reason": "Sykdom"},
+        )

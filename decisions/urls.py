@@ -1,0 +1,37 @@
+from django.urls import path
+
+from decisions import views
+from kvp import converters  # noqa: F401  (registers <id:…>)
+
+app_name = "decisions"
+
+urlpatterns = [
+    path("til-godkjenning/", views.approval_queue, name="queue"),
+    path("deltaker/<id:pk>/ny-soknad/", views.application_register, name="application_register"),
+    path("soknad/<id:pk>/", views.application_detail, name="application_detail"),
+    path("soknad/<id:pk>/vurdering/", views.application_assess, name="application_assess"),
+    path("soknad/<id:pk>/lukk/", views.application_close, name="application_close"),
+    path(
+        "soknad/<id:pk>/forelopig-svar/",
+        views.application_interim_reply,
+        name="interim_reply",
+    ),
+    path(
+        "soknad/<id:pk>/vedtak/<slug:kind>/",
+        views.decision_create_for_application,
+        name="application_decision_create",
+    ),
+    path("program/<id:pk>/", views.programme_detail, name="programme_detail"),
+    path(
+        "program/<id:pk>/vedtak/<slug:kind>/",
+        views.decision_create_for_programme,
+        name="programme_decision_create",
+    ),
+    path("vedtak/<id:pk>/", views.decision_detail, name="decision_detail"),
+    path("vedtak/<id:pk>/endre/", views.decision_edit, name="decision_edit"),
+    path("vedtak/<id:pk>/send/", views.decision_send, name="decision_send"),
+    path("vedtak/<id:pk>/slett/", views.decision_delete, name="decision_delete"),
+    path("vedtak/<id:pk>/godkjenn/", views.decision_approve, name="decision_approve"),
+    path("vedtak/<id:pk>/returner/", views.decision_return, name="decision_return"),
+    path("vedtak/<id:pk>/underretning/", views.decision_notice, name="decision_notice"),
+]

@@ -54,7 +54,7 @@ def _application(participant, received, drafter, status) -> Application:
         received_on=received,
         received_via="digital",
         status=status,
-        benefits_checked=["aap", "uforetrygd", "dagpenger"],
+        benefits_checked=["aap", "uforetrygd", "overgangsstonad", "dagpenger"],
         work_capacity_assessed_on=received - datetime.timedelta(days=14),
         work_capacity_reference=f"AEV-{received:%Y}-{participant.pk:04d}",
         created_by=drafter,

@@ -17,10 +17,12 @@ from django.utils.html import format_html
 from decisions import rules
 from decisions.models import (
     ApplicationStatus,
+    ApprovedLeave,
     Benefit,
     Condition,
     Decision,
     DecisionKind,
+    LeaveReason,
     ReceivedVia,
     ReturnReason,
     TerminationReason,
@@ -266,6 +268,52 @@ class InterimReplyForm(forms.Form):
             "version",
             Submit("submit", "Registrer foreløpig svar", css_class="secondary"),
         )
+
+
+class LeaveForm(forms.ModelForm):
+    class Meta:
+        model = ApprovedLeave
+        fields = ["reason", "start", "end", "note"]
+        widgets = {
+            "start": DateInput(),
+            "end": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"start": "dd.mm.åååå", "end": "dd.mm.åååå"}
+        error_messages = {
+            "reason": {"required": "Velg grunnen til permisjonen."},
+            "start": {
+                "required": "Skriv inn første dag med permisjon.",
+                "invalid": "Skriv datoen som dd.mm.åååå.",
+            },
+            "end": {
+                "required": "Skriv inn siste dag med permisjon.",
+                "invalid": "Skriv datoen som dd.mm.åååå.",
+            },
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = [("", "Velg grunn"), *LeaveReason.choices]
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("decisions:leave_register", args=[programme.pk])
+        self.helper.layout = Layout(
+            "reason",
+            "start",
+            "end",
+            "note",
+            Submit("submit", "Registrer permisjon", css_class="secondary"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", "Siste dag kan ikke være før første dag.")
+        return cleaned
+
+    def _post_clean(self):
+        pass  # the service checks the rules (D2) and the database the overlaps
 
 
 class ApplicationCloseForm(forms.Form):

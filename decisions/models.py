@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeBoundary, RangeOperators
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from caseworker.models import Office
 from participants.models import Participant
@@ -178,6 +178,53 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return f"Kvalifiseringsprogram fra {self.start_date:%d.%m.%Y}"
+
+
+class LeaveReason(models.TextChoices):
+    BIRTH_MOTHER = "birth_mother", "Permisjon etter fødsel (mor)"
+    BIRTH_FATHER = "birth_father", "Permisjon ved fødsel (far/medmor)"
+    ADOPTION = "adoption", "Permisjon ved adopsjon"
+    OTHER = "other", "Annen godkjent permisjon"
+
+
+class ApprovedLeave(models.Model):
+    """Godkjent permisjon: days that do not count as programme time (D2)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="leaves")
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    start = models.DateField("fra")
+    end = models.DateField("til og med")
+    reason = models.CharField("grunn", max_length=20, choices=LeaveReason)
+    note = models.TextField("merknad", blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "godkjent permisjon"
+        verbose_name_plural = "godkjente permisjoner"
+        constraints = [
+            models.CheckConstraint(name="leave_ends_after_start", condition=Q(end__gte=F("start"))),
+            ExclusionConstraint(
+                name="leaves_do_not_overlap",
+                expressions=[
+                    ("programme", RangeOperators.EQUAL),
+                    (
+                        DateRange(
+                            "start",
+                            "end",
+                            RangeBoundary(inclusive_lower=True, inclusive_upper=True),
+                        ),
+                        RangeOperators.OVERLAPS,
+                    ),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.start:%d.%m.%Y}–{self.end:%d.%m.%Y}"
 
 
 class DecisionKind(models.TextChoices):

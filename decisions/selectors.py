@@ -58,6 +58,8 @@ def programme_history(
             open_from = None
     if open_from is not None:
         pauses.append(rules.Pause(open_from, None, "interruption"))
+    pauses += [rules.Pause(leave.start, leave.end, "leave") for leave in programme.leaves.all()]
+    pauses.sort(key=lambda pause: pause.start)
     termination = next((d for d in decisions if d.kind == DecisionKind.TERMINATION), None)
     return rules.ProgrammeHistory(
         start=programme.start_date,
@@ -71,10 +73,11 @@ def programme_history(
 
 def programmes_with_decisions(qs: QuerySet[Programme]) -> QuerySet[Programme]:
     return qs.select_related("participant", "office").prefetch_related(
+        "leaves",
         Prefetch(
             "decisions",
             queryset=Decision.objects.filter(status=DecisionStatus.APPROVED),
-        )
+        ),
     )
 
 

@@ -17,6 +17,7 @@ from decisions.models import (
     PERIOD_KINDS,
     Application,
     ApplicationStatus,
+    ApprovedLeave,
     Condition,
     Decision,
     DecisionKind,
@@ -24,7 +25,7 @@ from decisions.models import (
     EligibilityAssessment,
     Programme,
 )
-from decisions.selectors import open_programme, programme_history
+from decisions.selectors import open_programme, programme_history, programmes_with_decisions
 from participants.models import Participant
 
 LEGAL_BASIS = {
@@ -200,6 +201,41 @@ def application_record_interim_reply(
         )
     application.refresh_from_db()
     return application
+
+
+def leave_register(
+    *, ctx: AuditContext, programme: Programme, data: dict[str, Any]
+) -> ApprovedLeave:
+    """D2: register approved leave (godkjent permisjon); its days do not count as programme
+    time, so the latest end date moves by them."""
+    with transaction.atomic():
+        Programme.objects.select_for_update().get(pk=programme.pk)
+        fresh = programmes_with_decisions(Programme.objects.filter(pk=programme.pk)).get()
+        _raise_errors(
+            rules.check_leave(programme_history(fresh), rules.Period(data["start"], data["end"]))
+        )
+        leave = ApprovedLeave.objects.create(
+            programme=programme,
+            participant_id=programme.participant_id,
+            registered_by=ctx.actor,
+            **data,
+        )
+        _audit(ctx, action=AuditAction.CREATE, obj=leave, participant_id=programme.participant_id)
+    return leave
+
+
+def leave_remove(*, ctx: AuditContext, leave: ApprovedLeave) -> None:
+    if leave.programme.ended_on is not None:
+        raise ValidationError("Programmet er avsluttet; permisjonene kan ikke endres.")
+    with transaction.atomic():
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=leave,
+            participant_id=leave.participant_id,
+            deleted=True,
+        )
+        leave.delete()
 
 
 def eligibility_of(application: Application) -> rules.EligibilityVerdict:

@@ -11,6 +11,8 @@ urlpatterns = [
     path("soknad/<id:pk>/", views.application_detail, name="application_detail"),
     path("soknad/<id:pk>/vurdering/", views.application_assess, name="application_assess"),
     path("soknad/<id:pk>/lukk/", views.application_close, name="application_close"),
+    path("program/<id:pk>/permisjon/", views.leave_register, name="leave_register"),
+    path("permisjon/<id:pk>/fjern/", views.leave_remove, name="leave_remove"),
     path(
         "soknad/<id:pk>/forelopig-svar/",
         views.application_interim_reply,

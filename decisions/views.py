@@ -32,12 +32,14 @@ from decisions.forms import (
     AssessmentForm,
     DecisionForm,
     InterimReplyForm,
+    LeaveForm,
     NoticeForm,
     ReturnForm,
     VersionForm,
 )
 from decisions.models import (
     Application,
+    ApprovedLeave,
     Condition,
     Decision,
     DecisionKind,
@@ -84,7 +86,9 @@ def _applications() -> QuerySet[Application]:
 
 
 def _programmes() -> QuerySet[Programme]:
-    return Programme.objects.select_related("application").prefetch_related(decisions_prefetch())
+    return Programme.objects.select_related("application").prefetch_related(
+        decisions_prefetch(), "leaves"
+    )
 
 
 def _decisions() -> QuerySet[Decision]:
@@ -272,9 +276,15 @@ def application_close(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("case.view")
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = case_object_get_for(request, _programmes(), pk, object_type="programme")
+    return _programme_page(request, programme)
+
+
+def _programme_page(request: HttpRequest, programme: Programme, *, leave_form=None):
     participant = programme.participant
     may_change = permissions.can(request.user, "case.change", participant)
     overview = programme_overview(programme, today=_today())
+    if leave_form is None and may_change and programme.ended_on is None:
+        leave_form = LeaveForm(programme=programme)
     return render(
         request,
         "decisions/programme_detail.html",
@@ -283,8 +293,50 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "programme": programme,
             "overview": overview,
             "may_change": may_change,
+            "leaves": list(programme.leaves.all()),
+            "leave_form": leave_form,
         },
     )
+
+
+@require_POST
+@permission_required("case.change")
+def leave_register(request: HttpRequest, pk: int) -> HttpResponse:
+    """D2: register approved leave on the programme page."""
+    programme = case_object_get_for(
+        request, _programmes(), pk, permission="case.change", object_type="programme"
+    )
+    form = LeaveForm(request.POST, programme=programme)
+    if form.is_valid():
+        try:
+            services.leave_register(ctx=_ctx(request), programme=programme, data=form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request, "Permisjonen er registrert. Programtiden er beregnet på nytt."
+            )
+            return redirect("decisions:programme_detail", pk=pk)
+    return _programme_page(request, programme, leave_form=form)
+
+
+@require_POST
+@permission_required("case.change")
+def leave_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    leave = case_object_get_for(
+        request,
+        ApprovedLeave.objects.select_related("programme"),
+        pk,
+        permission="case.change",
+        object_type="programme",
+    )
+    try:
+        services.leave_remove(ctx=_ctx(request), leave=leave)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Permisjonen er fjernet.")
+    return redirect("decisions:programme_detail", pk=leave.programme_id)
 
 
 # --- Drafting decisions -----------------------------------------------------------------------

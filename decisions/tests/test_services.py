@@ -1,109 +1,12 @@
 """The vedtak lifecycle through the services, with the rules core deciding what is legal."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from caseworker.audit import AuditContext
 from decisions import rules, services
 from decisions.models import ApplicationStatus, DecisionStatus, Programme
 from decisions.selectors import open_programme, programme_history
-
-ALL_FULFILLED = {
-    c: (True, "Vurdert i samtale og dokumentert.")
-    for c in (
-        "reduced_capacity",
-        "no_or_limited_benefits",
-        "work_capacity_assessed",
-        "close_follow_up_needed",
-    )
-}
-
-
-def days(n):
-    return datetime.timedelta(days=n)
-
-
-def add_years(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
-
-
-@pytest.fixture
-def as_caseworker(caseworker):
-    return AuditContext(actor=caseworker, client_address="127.0.0.1")
-
-
-@pytest.fixture
-def as_approver(approver):
-    return AuditContext(actor=approver, client_address="127.0.0.1")
-
-
-@pytest.fixture
-def application(participant, as_caseworker, today):
-    app = services.application_register(
-        ctx=as_caseworker,
-        participant=participant,
-        data={"received_on": today - days(220), "received_via": "digital"},
-    )
-    return services.application_assess(
-        ctx=as_caseworker,
-        application=app,
-        assessments=ALL_FULFILLED,
-        data={
-            "benefits_checked": ["aap", "uforetrygd"],
-            "entitled_benefits": [],
-            "work_capacity_assessed_on": today - days(215),
-            "work_capacity_reference": "AEV-2026-1",
-        },
-        expected_version=app.version,
-    )
-
-
-def approve(decision, ctx_drafter, ctx_approver):
-    decision = services.decision_send_for_approval(
-        ctx=ctx_drafter, decision=decision, expected_version=decision.version
-    )
-    return services.decision_approve(
-        ctx=ctx_approver, decision=decision, expected_version=decision.version
-    )
-
-
-def draft(ctx, kind, participant, *, application=None, programme=None, **data):
-    data.setdefault("reasoning", "Begrunnelse med regler, fakta og hovedhensyn.")
-    return services.decision_draft(
-        ctx=ctx,
-        kind=kind,
-        participant=participant,
-        application=application,
-        programme=programme,
-        data=data,
-    )
-
-
-@pytest.fixture
-def programme(application, participant, as_caseworker, as_approver, today):
-    """Granted from 200 days ago for one year."""
-    start = today - days(200)
-    grant = draft(
-        as_caseworker,
-        "grant",
-        participant,
-        application=application,
-        period_start=start,
-        period_end=add_years(start, 1) - days(1),
-    )
-    approve(grant, as_caseworker, as_approver)
-    return open_programme(participant.pk)
+from decisions.tests.helpers import add_years, approve, days, draft
 
 
 def test_grant_approved_creates_an_active_programme(programme, application, today):

@@ -14,10 +14,10 @@ from caseworker.audit import AuditContext
 from caseworker.forms import LoginForm
 from caseworker.models import Office, Role, User
 from caseworker.rules import permission_required, public
+from kvp.forms import attach_errors
 from participants import services
 from participants.forms import CaseloadReassignForm
 from participants.models import Participant
-from participants.views import attach_errors
 
 login_view = public(
     auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)

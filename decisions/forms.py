@@ -25,6 +25,7 @@ from decisions.models import (
     LeaveReason,
     ReceivedVia,
     ReturnReason,
+    SituationAfter,
     TerminationReason,
 )
 from decisions.services import D4_FIELDS, LEGAL_BASIS
@@ -36,18 +37,7 @@ DATE_ERRORS = {"invalid": "Skriv datoen som dd.mm.åååå, for eksempel 03.04.2
 
 # The participant's situation right after the programme, in KOSTRA 11CF's codes
 # (../shared/domain/kostra-11cf-2026-fields.csv, fields AVSL_*), in the order SSB lists them.
-SITUATION_AFTER = [
-    ("01", "Ordinært arbeid"),
-    ("11", "Arbeid med lønnstilskudd"),
-    ("03", "Statlig arbeidsmarkedstiltak"),
-    ("04", "Skole eller utdanning"),
-    ("13", "Uføretrygd"),
-    ("14", "Arbeidsavklaringspenger"),
-    ("15", "Sosialhjelp i påvente av avklaring av uføretrygd eller AAP"),
-    ("16", "Sosialhjelp uten slik avklaring"),
-    ("10", "Annet"),
-    ("17", "Ukjent"),
-]
+SITUATION_AFTER = SituationAfter.choices
 SITUATION_AFTER_LABELS = dict(SITUATION_AFTER)
 
 # A6: the absence causes that protect against termination in the first year.

@@ -270,6 +270,22 @@ class TerminationReason(models.TextChoices):
     OTHER = "other", "Annet"
 
 
+class SituationAfter(models.TextChoices):
+    """The participant's situation right after the programme, in KOSTRA 11CF's codes
+    (../shared/domain/kostra-11cf-2026-fields.csv, AVSL_* fields)."""
+
+    WORK = "01", "Ordinært arbeid"
+    WAGE_SUBSIDY = "11", "Arbeid med lønnstilskudd"
+    LABOUR_MARKET_MEASURE = "03", "Statlig arbeidsmarkedstiltak"
+    EDUCATION = "04", "Skole eller utdanning"
+    DISABILITY = "13", "Uføretrygd"
+    AAP = "14", "Arbeidsavklaringspenger"
+    ASSISTANCE_PENDING = "15", "Sosialhjelp i påvente av avklaring av uføretrygd eller AAP"
+    ASSISTANCE = "16", "Sosialhjelp uten slik avklaring"
+    OTHER = "10", "Annet"
+    UNKNOWN = "17", "Ukjent"
+
+
 class Decision(VersionedModel):
     """A vedtak. Drafted by one caseworker, approved by another (totrinnskontroll); it takes
     effect only when approved, and an approved decision never changes (migration 0002)."""

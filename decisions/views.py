@@ -49,9 +49,9 @@ from decisions.models import (
     TerminationReason,
 )
 from decisions.overview import KIND_SLUGS, decisions_prefetch, programme_overview
+from kvp.forms import attach_errors
 from participants.access import case_object_get_for, participant_get_for
 from participants.models import Participant
-from participants.views import attach_errors
 
 APPLICATION_KINDS = (DecisionKind.GRANT, DecisionKind.REJECTION)
 PROGRAMME_KINDS = (

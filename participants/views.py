@@ -14,6 +14,7 @@ from caseworker import rules
 from caseworker.audit import AuditAction, AuditContext, audit_record_many
 from caseworker.models import AuditEvent
 from caseworker.rules import permission_required
+from kvp.forms import attach_errors
 from participants import services
 from participants.access import participant_get_for
 from participants.forms import (
@@ -26,16 +27,6 @@ from participants.forms import (
 from participants.models import Participant
 
 PAGE_SIZE = 25
-
-
-def attach_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field errors on their fields (or the
-    form when the field is not on it), the rest as non-field errors."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeBoundary, RangeOperators
+from django.contrib.postgres.fields import (
+    ArrayField,
+    BigIntegerRangeField,
+    DateRangeField,
+    RangeBoundary,
+    RangeOperators,
+)
 from django.db import models
 from django.db.models import F, Q
 
@@ -18,6 +24,18 @@ from participants.models import Participant
 class DateRange(models.Func):
     function = "DATERANGE"
     output_field = DateRangeField()
+
+
+class SameProgramme(models.Func):
+    """The programme id as a one-value range, so an exclusion constraint can say "same
+    programme" with the built-in range operator class (plain equality on an integer needs
+    the btree_gist extension, which the embedded PostgreSQL does not ship)."""
+
+    function = "INT8RANGE"
+    output_field = BigIntegerRangeField()
+
+    def __init__(self, field: str = "programme"):
+        super().__init__(F(field), F(field), models.Value("[]"))
 
 
 class ApplicationStatus(models.TextChoices):
@@ -210,7 +228,7 @@ class ApprovedLeave(models.Model):
             ExclusionConstraint(
                 name="leaves_do_not_overlap",
                 expressions=[
-                    ("programme", RangeOperators.EQUAL),
+                    (SameProgramme(), RangeOperators.OVERLAPS),
                     (
                         DateRange(
                             "start",
@@ -342,7 +360,7 @@ class Decision(VersionedModel):
             ExclusionConstraint(
                 name="decision_periods_do_not_overlap",
                 expressions=[
-                    ("programme", RangeOperators.EQUAL),
+                    (SameProgramme(), RangeOperators.OVERLAPS),
                     (
                         DateRange(
                             "period_start",

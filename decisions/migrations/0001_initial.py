@@ -2,7 +2,6 @@
 
 import decisions.models
 import django.contrib.postgres.constraints
-from django.contrib.postgres.operations import BtreeGistExtension
 import django.contrib.postgres.fields
 import django.contrib.postgres.fields.ranges
 import django.db.models.deletion
@@ -21,8 +20,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # The exclusion constraint on vedtak periods compares programme ids with gist.
-        BtreeGistExtension(),
         migrations.CreateModel(
             name='Application',
             fields=[
@@ -130,7 +127,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='decision',
-            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('kind__in', ['grant', 'extension', 'special_extension']), ('status', 'approved')), expressions=[('programme', '='), (decisions.models.DateRange('period_start', 'period_end', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_lower=True, inclusive_upper=True)), '&&')], name='decision_periods_do_not_overlap'),
+            constraint=django.contrib.postgres.constraints.ExclusionConstraint(condition=models.Q(('kind__in', ['grant', 'extension', 'special_extension']), ('status', 'approved')), expressions=[(decisions.models.SameProgramme(), '&&'), (decisions.models.DateRange('period_start', 'period_end', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_lower=True, inclusive_upper=True)), '&&')], name='decision_periods_do_not_overlap'),
         ),
         migrations.AddConstraint(
             model_name='decision',

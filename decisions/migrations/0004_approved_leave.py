@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'godkjent permisjon',
                 'verbose_name_plural': 'godkjente permisjoner',
                 'ordering': ['start'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='leave_ends_after_start'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[('programme', '='), (decisions.models.DateRange('start', 'end', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_lower=True, inclusive_upper=True)), '&&')], name='leaves_do_not_overlap')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end__gte', models.F('start'))), name='leave_ends_after_start'), django.contrib.postgres.constraints.ExclusionConstraint(expressions=[(decisions.models.SameProgramme(), '&&'), (decisions.models.DateRange('start', 'end', django.contrib.postgres.fields.ranges.RangeBoundary(inclusive_lower=True, inclusive_upper=True)), '&&')], name='leaves_do_not_overlap')],
             },
         ),
     ]

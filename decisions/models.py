@@ -430,3 +430,108 @@ class Decision(VersionedModel):
     @property
     def is_editable(self) -> bool:
         return self.status in (DecisionStatus.DRAFT, DecisionStatus.RETURNED)
+
+
+class TaskKind(models.TextChoices):
+    """What a task (oppgave) asks the caseworker to act on, with its rule in RULES.md."""
+
+    DECISION_PERIOD_ENDING = (
+        "decision_period_ending",
+        "Vedtaksperioden går ut – vurder forlengelse eller avslutning",
+    )  # D3
+    DECISION_PERIOD_OVERDUE = (
+        "decision_period_overdue",
+        "Vedtaksperioden har gått ut uten vedtak om forlengelse eller avslutning",
+    )  # D3
+    INTERRUPTION_WARNING = (
+        "interruption_warning",
+        "Programmet har vært avbrutt i 11 måneder – vurder gjenopptak eller avslutning",
+    )  # A4
+    INTERRUPTION_LIMIT = (
+        "interruption_limit",
+        "Programmet har vært avbrutt i ett år – programmet skal avsluttes",
+    )  # A4
+    MAX_DURATION_NEAR = (
+        "max_duration_near",
+        "Programmet når maksimal varighet innen tre måneder",
+    )  # D1
+    TURNS_25 = "turns_25", "Deltakeren fyller 25 år i vedtaksperioden – full sats"  # S3
+    TURNS_67 = "turns_67", "Deltakeren fyller 67 år – programmet kan ikke forlenges"  # V1
+    INTERIM_REPLY_DUE = (
+        "interim_reply_due",
+        "Søknaden er eldre enn én måned uten vedtak – send foreløpig svar",
+    )  # F3
+    CHILD_TURNS_18 = (
+        "child_turns_18",
+        "Et barn deltakeren forsørger fyller 18 år – barnetillegget faller bort",
+    )  # S4
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "Åpen"
+    CLOSED = "closed", "Lukket"
+
+
+class TaskClosedReason(models.TextChoices):
+    RESOLVED = "resolved", "Årsaken er borte"
+    ESCALATED = "escalated", "Erstattet av en mer presserende oppgave"
+
+
+class Task(models.Model):
+    """An oppgave: a deadline found by the nightly scan (decisions/deadlines.py). One per
+    kind, programme (or application) and due date, so a scan run twice creates nothing new;
+    the scan closes it itself when its cause is gone."""
+
+    kind = models.CharField("type", max_length=30, choices=TaskKind)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="tasks", verbose_name="deltaker"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
+    )
+    due_date = models.DateField("frist")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name="saksbehandler",
+    )
+    status = models.CharField("status", max_length=10, choices=TaskStatus, default=TaskStatus.OPEN)
+    created_at = models.DateTimeField("opprettet", auto_now_add=True)
+    closed_at = models.DateTimeField("lukket", null=True, blank=True)
+    closed_reason = models.CharField(
+        "grunn til lukking", max_length=20, choices=TaskClosedReason, blank=True
+    )
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = "oppgave"
+        verbose_name_plural = "oppgaver"
+        indexes = [
+            models.Index(fields=["office", "status", "due_date"], name="task_worklist"),
+            models.Index(fields=["assignee", "status", "due_date"], name="task_my_worklist"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "programme", "application", "due_date"],
+                nulls_distinct=False,
+                name="one_task_per_cause_and_due_date",
+            ),
+            models.CheckConstraint(
+                name="task_has_programme_or_application",
+                condition=Q(programme__isnull=False) | Q(application__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="task_closed_has_time",
+                condition=Q(status="open") | Q(closed_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} (frist {self.due_date:%d.%m.%Y})"

@@ -16,4 +16,8 @@ app.conf.beat_schedule = {
         "task": "caseworker.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    "scan-deadlines": {
+        "task": "decisions.tasks.scan_deadlines_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }

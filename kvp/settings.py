@@ -205,6 +205,11 @@ DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "kvp-sak@localhost")
 # Synthetic national ids (Skatteetaten's test persons: month + 80) are for demo and test
 # data only. Production must leave this off.
 KVP_ALLOW_SYNTHETIC_IDS = env_bool("KVP_ALLOW_SYNTHETIC_IDS", False)
+# Deadline engine (decisions/deadlines.py): days before a vedtak period ends that the caseworker
+# gets a task to decide extension or termination (D3), and before a birthday that changes the
+# case (turning 25 or 67, a child turning 18).
+KVP_DECISION_PERIOD_LEAD_DAYS = int(env("KVP_DECISION_PERIOD_LEAD_DAYS", "42"))
+KVP_AGE_EVENT_LEAD_DAYS = int(env("KVP_AGE_EVENT_LEAD_DAYS", "42"))
 # Take the client address from X-Forwarded-For (set only behind a trusted proxy).
 KVP_TRUST_X_FORWARDED_FOR = env_bool("KVP_TRUST_X_FORWARDED_FOR", False)
 

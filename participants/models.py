@@ -195,5 +195,5 @@ class Child(models.Model):
         born = self.birth_date
         try:
             return born.replace(year=born.year + 18)
-        except ValueError:  # born 29 February
-            return datetime.date(born.year + 18, 3, 1)
+        except ValueError:  # born 29 February: 28 February, as decisions/rules/policy.py says
+            return datetime.date(born.year + 18, 2, 28)

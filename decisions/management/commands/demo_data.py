@@ -10,8 +10,10 @@ import random
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from caseworker.models import Office, Role, User
+from decisions.deadlines import scan_deadlines
 from decisions.demo import seed_cases
 from participants.models import AddressProtection, Child, Participant
 from participants.national_id import make_synthetic_national_id
@@ -159,6 +161,9 @@ class Command(BaseCommand):
             created = self._participants(offices, staff)
             cases = seed_cases()
         self.stdout.write(f"Demosaker: {cases} nye søknader og program.")
+        # The worklist should show today's deadlines at once, not after the nightly scan.
+        scan = scan_deadlines(timezone.localdate())
+        self.stdout.write(f"Fristskanning: {sum(scan.created.values())} nye oppgaver.")
         self.stdout.write(
             f"Demodata klar: {created} nye deltakere ({Participant.objects.count()} i alt)."
         )

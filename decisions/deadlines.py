@@ -84,14 +84,26 @@ WITH open_programme AS (
     JOIN open_programme o ON o.id = d.programme_id
     WHERE d.status = 'approved' AND d.kind IN ('grant', 'extension', 'special_extension')
     GROUP BY d.programme_id
+), event AS (
+    -- Each approved interruption with the first approved resumption strictly after it, found
+    -- in one sorted pass per programme (a correlated subquery here was quadratic).
+    SELECT d.programme_id, d.kind, d.effective_date,
+           MIN(CASE WHEN d.kind = 'resumption' THEN d.effective_date END) OVER (
+               PARTITION BY d.programme_id ORDER BY d.effective_date
+               RANGE BETWEEN INTERVAL '1 day' FOLLOWING AND UNBOUNDED FOLLOWING
+           ) AS next_resumption
+    FROM decisions_decision d
+    JOIN open_programme o ON o.id = d.programme_id
+    WHERE d.status = 'approved' AND d.kind IN ('interruption', 'resumption')
 ), interruption AS (
-    SELECT i.programme_id, i.effective_date AS first_day,
-           (SELECT MIN(r.effective_date) FROM decisions_decision r
-            WHERE r.programme_id = i.programme_id AND r.status = 'approved'
-              AND r.kind = 'resumption' AND r.effective_date > i.effective_date) AS resumed_on
-    FROM decisions_decision i
-    JOIN open_programme o ON o.id = i.programme_id
-    WHERE i.status = 'approved' AND i.kind = 'interruption'
+    SELECT programme_id, effective_date AS first_day, next_resumption AS resumed_on
+    FROM event
+    WHERE kind = 'interruption'
+), ongoing AS (
+    SELECT programme_id, MAX(first_day) AS interrupted_from
+    FROM interruption
+    WHERE resumed_on IS NULL
+    GROUP BY programme_id
 ), pause AS (
     -- An ongoing interruption counts up to and including today; one starting later not yet.
     SELECT programme_id,
@@ -115,14 +127,14 @@ WITH open_programme AS (
 )
 SELECT o.id, o.participant_id, o.office_id, o.caseworker_id, o.start_date, o.birth_date,
        pe.period_end,
-       (SELECT MAX(i.first_day) FROM interruption i
-        WHERE i.programme_id = o.id AND i.resumed_on IS NULL) AS interrupted_from,
+       og.interrupted_from,
        ((o.start_date + MAKE_INTERVAL(years => %(max_years)s
                                       + CASE WHEN pe.special THEN %(special_years)s ELSE 0 END)
         )::date - %(last_day_offset)s + COALESCE(pa.days, 0)::int) AS latest_end
 FROM open_programme o
 JOIN period pe ON pe.programme_id = o.id
 LEFT JOIN paused pa ON pa.programme_id = o.id
+LEFT JOIN ongoing og ON og.programme_id = o.id
 """
 
 # kind -> (rows that should exist on %(today)s, SQL condition on an open task `t` under which

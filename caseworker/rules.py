@@ -98,6 +98,10 @@ RULES: dict[str, Callable[..., bool]] = {
     "case.view": _view_participant,
     "case.change": _change_participant,
     "decision.approve": _approver,
+    # Tasks (oppgaver) from the deadline scan: the worklist is a list of participants, so
+    # seeing it is seeing participants; reassigning them is a leader's job.
+    "task.view": _view_participant,
+    "task.reassign": _leader_on_participant,
     "admin.access": _admin,
 }
 

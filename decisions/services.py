@@ -3,6 +3,7 @@ writes the audit row, and refuses to overwrite a change it has not seen."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from caseworker.audit import AuditAction, AuditContext, audit_record
+from caseworker.audit import AuditAction, AuditContext, audit_record, audit_record_many
 from caseworker.models import Role, User
 from decisions import rules
 from decisions.models import (
@@ -24,6 +25,8 @@ from decisions.models import (
     DecisionStatus,
     EligibilityAssessment,
     Programme,
+    Task,
+    TaskStatus,
 )
 from decisions.selectors import open_programme, programme_history, programmes_with_decisions
 from participants.models import Participant
@@ -608,6 +611,53 @@ def decision_delete_draft(*, ctx: AuditContext, decision: Decision, expected_ver
         )
 
 
+# --- Tasks (oppgaver) --------------------------------------------------------------------------
+
+
+def tasks_reassign(*, ctx: AuditContext, tasks: Iterable[Task], assignee: User) -> int:
+    """A leader gives open tasks to another caseworker. All or nothing: every task's office must
+    be one the assignee works at, and the assignee must be allowed to see every participant
+    (strengt fortrolig and skjermet need the special authorisation). Tasks closed meanwhile are
+    left alone. Returns how many were reassigned."""
+    from caseworker.rules import participant_is_visible
+
+    tasks = list(tasks)
+    name = assignee.get_full_name() or assignee.username
+    if not assignee.is_active:
+        raise ValidationError(f"{name} er ikke lenger aktiv og kan ikke få oppgaver.")
+    outside = [t for t in tasks if t.office_id not in assignee.office_ids()]
+    if outside:
+        office = outside[0].office
+        raise ValidationError(
+            f"{name} arbeider ikke ved {office.name} og kan ikke få oppgaver derfra. "
+            "Velg en saksbehandler ved kontoret."
+        )
+    hidden = {
+        t.participant_id for t in tasks if not participant_is_visible(assignee, t.participant)
+    }
+    if hidden:
+        raise ValidationError(
+            f"{name} har ikke tilgang til {len(hidden)} av deltakerne (strengt fortrolig adresse "
+            "eller skjermet) og kan ikke få oppgavene deres. Ingen oppgaver er tildelt."
+        )
+    with transaction.atomic():
+        ids = list(
+            Task.objects.filter(pk__in=[t.pk for t in tasks], status=TaskStatus.OPEN)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Task.objects.filter(pk__in=ids).update(assignee=assignee)
+        reassigned = [t for t in tasks if t.pk in set(ids)]
+        audit_record_many(
+            ctx,
+            action=AuditAction.CHANGE,
+            object_type="task",
+            participant_ids=sorted({t.participant_id for t in reassigned}),
+            detail={"fields": ["assignee"], "to": assignee.username, "tasks": sorted(ids)},
+        )
+    return len(ids)
+
+
 __all__ = [
     "PERIOD_KINDS",
     "application_assess",
@@ -621,4 +671,5 @@ __all__ = [
     "decision_return",
     "decision_send_for_approval",
     "decision_update",
+    "tasks_reassign",
 ]

@@ -1,12 +1,15 @@
 from django.urls import path
 
-from decisions import views
+from decisions import views, worklist
 from kvp import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "decisions"
 
 urlpatterns = [
     path("til-godkjenning/", views.approval_queue, name="queue"),
+    path("oppgaver/", worklist.worklist_mine, name="worklist"),
+    path("oppgaver/kontor/", worklist.worklist_office, name="worklist_office"),
+    path("oppgaver/tildel/", worklist.worklist_reassign, name="worklist_reassign"),
     path("deltaker/<id:pk>/ny-soknad/", views.application_register, name="application_register"),
     path("soknad/<id:pk>/", views.application_detail, name="application_detail"),
     path("soknad/<id:pk>/vurdering/", views.application_assess, name="application_assess"),

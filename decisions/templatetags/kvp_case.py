@@ -4,6 +4,7 @@ page's "Søknader og program" section and the approvers' count on the front page
     {% load kvp_case %}
     {% case_summary participant %}
     {% approval_queue_count as waiting %}
+    {% my_open_task_count as open_tasks %}
 """
 
 from __future__ import annotations
@@ -58,6 +59,18 @@ def approval_queue_count(context) -> int:
     if user is None or not permissions.can(user, "decision.approve"):
         return 0
     return selectors.approval_queue(user).count()
+
+
+@register.simple_tag(takes_context=True)
+def my_open_task_count(context) -> int:
+    """Open tasks assigned to this user about participants they may see (0 for everyone else),
+    for the header's "Oppgaver" and the front page."""
+    from decisions import worklist
+
+    user = _user(context)
+    if user is None or not permissions.can(user, "task.view"):
+        return 0
+    return worklist.my_open_task_count(user)
 
 
 @register.filter

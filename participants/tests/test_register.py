@@ -172,7 +172,8 @@ def test_list_query_count_does_not_grow_with_rows(
 
     client = login(caseworker)
     ParticipantFactory.create_batch(3, office=office_a, caseworker=caseworker)
-    with django_assert_max_num_queries(10) as few:
+    # 11: the header's "Oppgaver" count is one COUNT on every page (issue 4).
+    with django_assert_max_num_queries(11) as few:
         client.get(reverse("participants:list"))
     ParticipantFactory.create_batch(20, office=office_a, caseworker=caseworker)
     with django_assert_max_num_queries(len(few.captured_queries)):

@@ -535,3 +535,25 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} (frist {self.due_date:%d.%m.%Y})"
+
+
+class DigestSent(models.Model):
+    """One daily task digest (decisions/digest.py) per user and day: the row is written in the
+    same transaction as the e-mail is sent, so a retried or doubled job sends once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("dag")
+    sent_at = models.DateTimeField("sendt", auto_now_add=True)
+    new_count = models.PositiveIntegerField("nye oppgaver", default=0)
+    overdue_count = models.PositiveIntegerField("forfalte oppgaver", default=0)
+
+    class Meta:
+        ordering = ["-day", "user"]
+        verbose_name = "sendt oppgavesammendrag"
+        verbose_name_plural = "sendte oppgavesammendrag"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Oppgavesammendrag {self.day:%d.%m.%Y}"

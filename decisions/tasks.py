@@ -1,6 +1,10 @@
+import datetime
+import smtplib
+
 from celery import shared_task
 from django.utils import timezone
 
+from decisions import digest
 from decisions.deadlines import scan_deadlines
 
 
@@ -11,3 +15,15 @@ def scan_deadlines_task() -> dict[str, dict[str, int]]:
     lock does nothing, since that scan does the same work."""
     result = scan_deadlines(timezone.localdate())
     return {"created": result.created, "closed": result.closed, "skipped": result.skipped}
+
+
+@shared_task(
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_task_digests(day: str | None = None) -> dict[str, int]:
+    """Weekday mornings: each caseworker's e-mail of new and overdue tasks. Once per user and
+    day (DigestSent), so a retry after a mail-server failure sends only the ones still missing."""
+    on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    return {"sent": digest.send_task_digests(on)}

@@ -20,4 +20,9 @@ app.conf.beat_schedule = {
         "task": "decisions.tasks.scan_deadlines_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    # After the nightly scan; CELERY_TIMEZONE is Europe/Oslo.
+    "send-task-digests": {
+        "task": "decisions.tasks.send_task_digests",
+        "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
+    },
 }

@@ -200,6 +200,8 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 # --- E-mail --------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "kvp-sak@localhost")
+# The site's own address, for links in e-mails (the daily task digest), without a trailing slash.
+KVP_BASE_URL = env("KVP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- KVP-sak policy ------------------------------------------------------------------------
 # Synthetic national ids (Skatteetaten's test persons: month + 80) are for demo and test

@@ -1,0 +1,248 @@
+"""Benchmark of the nightly deadline scan at national scale (issue 4, step 5).
+
+Builds one benchmark office with N programmes (participants, applications, children, and about
+six approved decisions per programme: grant, extension and two interruptions with resumptions,
+some still interrupted) with set-based SQL, then times `scan_deadlines(today)` (first run and
+re-run) against one plain query over the same rows. The scans run in a transaction that is rolled
+back, so the tasks they make (and any they would close among real data) never persist; the loaded
+rows are deleted afterwards unless --keep. Everything loaded hangs off the benchmark office, which
+is how --drop finds it again.
+
+    python manage.py bench_deadlines [--programmes 50000] [--keep] [--force] [--drop]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection, transaction
+from django.utils import timezone
+
+from caseworker.models import Office, Role, User
+from decisions.deadlines import scan_deadlines
+from participants.models import Participant
+
+BENCH_UNIT = "BNCH"
+BENCH_NAME = "NAV Benchmark (bench_deadlines)"
+
+# One statement per table; %(office)s, %(drafter)s, %(approver)s, %(n)s, %(today)s, %(now)s.
+# National ids start with 9: no real fødselsnummer or D-number does.
+_LOAD = [
+    """INSERT INTO participants_participant
+        (national_id, birth_date, first_name, last_name, street_address, postal_code,
+         postal_area, phone, email, language, needs_interpreter, interpreter_language,
+         address_protection, shielded, created_at, updated_at, version, caseworker_id, office_id)
+    SELECT '9' || LPAD(g::text, 10, '0'), DATE '1960-01-01' + (g * 397) %% 16000,
+           'Benchmark', 'Deltaker ' || g, '', '0000', '', '', '', '', FALSE, '', '', FALSE,
+           %(now)s, %(now)s, 1, %(drafter)s, %(office)s
+    FROM GENERATE_SERIES(1, %(n)s) g""",
+    """INSERT INTO participants_child (name, birth_date, supported, participant_id)
+    SELECT 'Barn', %(today)s - (17 * 365 + id %% 400)::int, TRUE, id
+    FROM participants_participant WHERE office_id = %(office)s AND id %% 5 = 0""",
+    # Programmes started 0–699 days ago; the application came in a month before.
+    """INSERT INTO decisions_application
+        (version, created_at, updated_at, received_on, received_via, status, benefits_checked,
+         entitled_benefits, work_capacity_reference, closed_reason, created_by_id, office_id,
+         participant_id)
+    SELECT 1, %(now)s, %(now)s, %(today)s - (id %% 700)::int - 30, 'digital', 'avgjort', '{}',
+           '{}', '', '', %(drafter)s, %(office)s, id
+    FROM participants_participant WHERE office_id = %(office)s""",
+    """INSERT INTO decisions_programme
+        (participant_id, office_id, application_id, start_date, created_at)
+    SELECT participant_id, office_id, id, received_on + 30, %(now)s
+    FROM decisions_application WHERE office_id = %(office)s""",
+    # Grant for a year, extension for the next year, two interruptions of 20 days with
+    # resumptions, except every fifth programme which is still in its second interruption.
+    """INSERT INTO decisions_decision
+        (version, created_at, updated_at, kind, status, period_start, period_end,
+         effective_date, reasoning, legal_basis, details, drafted_by_id, sent_for_approval_at,
+         approved_by_id, approved_at, return_reason, return_comment, participant_id, office_id,
+         application_id, programme_id)
+    SELECT 1, %(now)s, %(now)s, d.kind, 'approved', d.period_start, d.period_end,
+           d.effective_date, '', '', '{}', %(drafter)s, %(now)s, %(approver)s, %(now)s, '', '',
+           p.participant_id, p.office_id, CASE WHEN d.kind = 'grant' THEN p.application_id END,
+           p.id
+    FROM decisions_programme p
+    CROSS JOIN LATERAL (VALUES
+        ('grant', p.start_date, (p.start_date + INTERVAL '1 year')::date - 1, NULL::date),
+        ('extension', (p.start_date + INTERVAL '1 year')::date,
+         (p.start_date + INTERVAL '2 years')::date - 1, NULL),
+        ('interruption', NULL, NULL, p.start_date + 60 + (p.id %% 40)::int),
+        ('resumption', NULL, NULL, p.start_date + 80 + (p.id %% 40)::int),
+        ('interruption', NULL, NULL, p.start_date + 200 + (p.id %% 90)::int),
+        ('resumption', NULL, NULL,
+         CASE WHEN p.id %% 5 <> 0 THEN p.start_date + 220 + (p.id %% 90)::int END)
+    ) AS d(kind, period_start, period_end, effective_date)
+    WHERE p.office_id = %(office)s AND NOT (d.kind = 'resumption' AND d.effective_date IS NULL)""",
+]
+
+_TABLES = [
+    "participants_participant",
+    "participants_child",
+    "decisions_application",
+    "decisions_programme",
+    "decisions_decision",
+    "decisions_task",
+]
+
+# The same rows the scan starts from: each open programme's current vedtak period end.
+_PLAIN_QUERY = """
+SELECT COUNT(*) FROM (
+    SELECT d.programme_id, MAX(d.period_end)
+    FROM decisions_decision d
+    JOIN decisions_programme p ON p.id = d.programme_id
+    WHERE p.ended_on IS NULL AND d.status = 'approved'
+    GROUP BY d.programme_id
+) x"""
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - started, result
+
+
+class Command(BaseCommand):
+    help = "Time the deadline scan on a national-scale synthetic dataset (not real data)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--programmes", type=int, default=50_000)
+        parser.add_argument(
+            "--keep", action="store_true", help="Leave the benchmark data in the database."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though the database holds participants (their data is not touched).",
+        )
+        parser.add_argument(
+            "--drop", action="store_true", help="Only delete data left by a --keep run."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        leftover = Office.objects.filter(unit_number=BENCH_UNIT).first()
+        if options["drop"]:
+            if leftover:
+                self._cleanup(leftover.pk)
+            self.stdout.write("Benchmark data deleted." if leftover else "No benchmark data.")
+            return
+        if leftover:
+            raise CommandError("Benchmark data from a --keep run is there; use --drop first.")
+        if Participant.objects.exists() and not options["force"]:
+            raise CommandError(
+                "The database holds participants. The benchmark is for an empty database; "
+                "use --force to run it anyway (it touches only its own rows)."
+            )
+        n = options["programmes"]
+        if n < 1:
+            raise CommandError("--programmes must be at least 1.")
+        today = timezone.localdate()
+        office = Office.objects.create(name=BENCH_NAME, unit_number=BENCH_UNIT)
+        try:
+            load_seconds = self._load(office, n, today)
+            self._report(n, today, load_seconds)
+        finally:
+            if not options["keep"]:
+                self._cleanup(office.pk)
+
+    def _load(self, office: Office, n: int, today: Any) -> float:
+        started = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            drafter = User.objects.create(
+                username="BENCH-VEILEDER", roles=[Role.CASEWORKER], office=office
+            )
+            approver = User.objects.create(
+                username="BENCH-BESLUTTER", roles=[Role.APPROVER], office=office
+            )
+            params = {
+                "office": office.pk,
+                "drafter": drafter.pk,
+                "approver": approver.pk,
+                "n": n,
+                "today": today,
+                "now": timezone.now(),
+            }
+            # The guard trigger refuses inserting decisions as approved (they must go through
+            # two-person approval). Synthetic benchmark rows have no such history, so it is off
+            # for this bulk load only; ALTER TABLE is transactional and holds an exclusive lock
+            # until commit, so no other session ever sees the table unguarded.
+            cursor.execute(
+                "ALTER TABLE decisions_decision DISABLE TRIGGER decisions_decision_guard"
+            )
+            for statement in _LOAD:
+                cursor.execute(statement, params)
+            # Django's foreign keys are deferred; their checks must run before ALTER TABLE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE decisions_decision ENABLE TRIGGER decisions_decision_guard")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        with connection.cursor() as cursor:
+            for table in _TABLES:
+                cursor.execute(f"ANALYZE {table}")
+        return time.perf_counter() - started
+
+    def _report(self, n: int, today: Any, load_seconds: float) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM decisions_decision")
+            decisions = cursor.fetchone()[0]
+
+            def plain() -> int:
+                cursor.execute(_PLAIN_QUERY)
+                return cursor.fetchone()[0]
+
+            plain()  # warm the cache, as the scans after it find it
+            plain_seconds = min(_timed(plain)[0] for _ in range(3))
+
+        runs = []
+        try:
+            # Rolled back: the tasks exist only for the re-run, and real tasks stay as they are.
+            with transaction.atomic():
+                for label in ("first run", "re-run"):
+                    seconds, result = _timed(lambda: scan_deadlines(today))
+                    runs.append((label, seconds, result.total_created))
+                raise _Rollback
+        except _Rollback:
+            pass
+
+        self.stdout.write(
+            f"bench_deadlines {today:%d.%m.%Y}: {n} programmes, {decisions} decisions "
+            f"(loaded in {load_seconds:.1f} s)"
+        )
+        header = f"{'run':<10} {'rows':>9} {'scan s':>8} {'plain s':>8} {'ratio':>7} {'created':>8}"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for label, seconds, created in runs:
+            ratio = seconds / plain_seconds if plain_seconds else float("inf")
+            self.stdout.write(
+                f"{label:<10} {decisions:>9} {seconds:>8.3f} {plain_seconds:>8.3f} "
+                f"{ratio:>6.1f}x {created:>8}"
+            )
+
+    def _cleanup(self, office_id: int) -> None:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Approved decisions cannot be deleted with the guard on; see _load.
+            cursor.execute(
+                "ALTER TABLE decisions_decision DISABLE TRIGGER decisions_decision_guard"
+            )
+            for statement in (
+                "DELETE FROM decisions_task WHERE office_id = %(o)s",
+                "DELETE FROM decisions_decision WHERE office_id = %(o)s",
+                "DELETE FROM decisions_programme WHERE office_id = %(o)s",
+                "DELETE FROM decisions_application WHERE office_id = %(o)s",
+                """DELETE FROM participants_child c USING participants_participant p
+                   WHERE p.id = c.participant_id AND p.office_id = %(o)s""",
+                "DELETE FROM participants_participant WHERE office_id = %(o)s",
+                "DELETE FROM caseworker_user WHERE office_id = %(o)s",
+                "DELETE FROM caseworker_office WHERE id = %(o)s",
+            ):
+                cursor.execute(statement, {"o": office_id})
+            # Django's foreign keys are deferred; their checks must run before ALTER TABLE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE decisions_decision ENABLE TRIGGER decisions_decision_guard")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

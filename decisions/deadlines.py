@@ -27,6 +27,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -310,7 +311,7 @@ def scan_deadlines(today: datetime.date) -> ScanResult:
     `skipped` when another scan holds the lock (it does the same work)."""
     if policy.LEAP_DAY_ANNIVERSARY != "feb28":
         # PostgreSQL's interval arithmetic implements only this choice.
-        raise NotImplementedError("The deadline scan assumes LEAP_DAY_ANNIVERSARY = 'feb28'.")
+        raise ImproperlyConfigured("The deadline scan assumes LEAP_DAY_ANNIVERSARY = 'feb28'.")
     result = ScanResult(today=today)
     params = _params(today)
     with transaction.atomic(), connection.cursor() as cursor:

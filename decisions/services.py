@@ -82,6 +82,23 @@ def _versioned_update(model, obj, expected_version: int, noun: str, **changes) -
         raise _conflict(obj, noun)
 
 
+def _change(ctx: AuditContext, obj, expected_version: int, noun: str, *, audit=None, **changes):
+    """The common write: one optimistic-locked UPDATE of `changes` and its audit row (listing
+    the changed fields, never their values), then the object as stored."""
+    with transaction.atomic():
+        _versioned_update(type(obj), obj, expected_version, noun, **changes)
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=obj,
+            participant_id=obj.participant_id,
+            fields=sorted(changes),
+            **(audit or {}),
+        )
+    obj.refresh_from_db()
+    return obj
+
+
 # --- Applications ------------------------------------------------------------------------------
 
 
@@ -191,19 +208,7 @@ def application_record_interim_reply(
         raise ValidationError("Søknaden er avgjort eller lukket.")
     if not application.received_on <= sent_on <= timezone.localdate():
         raise ValidationError({"sent_on": "Datoen må være mellom mottatt dato og i dag."})
-    with transaction.atomic():
-        _versioned_update(
-            Application, application, expected_version, "Søknaden", interim_reply_sent_on=sent_on
-        )
-        _audit(
-            ctx,
-            action=AuditAction.CHANGE,
-            obj=application,
-            participant_id=application.participant_id,
-            fields=["interim_reply_sent_on"],
-        )
-    application.refresh_from_db()
-    return application
+    return _change(ctx, application, expected_version, "Søknaden", interim_reply_sent_on=sent_on)
 
 
 def leave_register(
@@ -409,17 +414,7 @@ def decision_update(
     for field, value in data.items():
         setattr(decision, field, value)
     _raise_errors(_check_rules(decision, today=timezone.localdate()))
-    with transaction.atomic():
-        _versioned_update(Decision, decision, expected_version, "Vedtaket", **data)
-        _audit(
-            ctx,
-            action=AuditAction.CHANGE,
-            obj=decision,
-            participant_id=decision.participant_id,
-            fields=sorted(data),
-        )
-    decision.refresh_from_db()
-    return decision
+    return _change(ctx, decision, expected_version, "Vedtaket", **data)
 
 
 def decision_send_for_approval(
@@ -430,28 +425,18 @@ def decision_send_for_approval(
     if not decision.reasoning.strip():
         raise ValidationError({"reasoning": "Skriv begrunnelsen før vedtaket sendes (F1)."})
     _raise_errors(_check_rules(decision, today=timezone.localdate()))
-    with transaction.atomic():
-        _versioned_update(
-            Decision,
-            decision,
-            expected_version,
-            "Vedtaket",
-            status=DecisionStatus.AWAITING_APPROVAL,
-            sent_for_approval_at=timezone.now(),
-            return_reason="",
-            return_comment="",
-            returned_by=None,
-        )
-        _audit(
-            ctx,
-            action=AuditAction.CHANGE,
-            obj=decision,
-            participant_id=decision.participant_id,
-            fields=["status"],
-            status=DecisionStatus.AWAITING_APPROVAL,
-        )
-    decision.refresh_from_db()
-    return decision
+    return _change(
+        ctx,
+        decision,
+        expected_version,
+        "Vedtaket",
+        audit={"status": DecisionStatus.AWAITING_APPROVAL},
+        status=DecisionStatus.AWAITING_APPROVAL,
+        sent_for_approval_at=timezone.now(),
+        return_reason="",
+        return_comment="",
+        returned_by=None,
+    )
 
 
 def _check_approver(decision: Decision, approver: User) -> None:
@@ -544,28 +529,17 @@ def decision_return(
     _check_approver(decision, approver)
     if decision.status != DecisionStatus.AWAITING_APPROVAL:
         raise ValidationError("Bare vedtak som venter på godkjenning kan returneres.")
-    with transaction.atomic():
-        _versioned_update(
-            Decision,
-            decision,
-            expected_version,
-            "Vedtaket",
-            status=DecisionStatus.RETURNED,
-            return_reason=reason,
-            return_comment=comment,
-            returned_by=approver,
-        )
-        _audit(
-            ctx,
-            action=AuditAction.CHANGE,
-            obj=decision,
-            participant_id=decision.participant_id,
-            fields=["status"],
-            status=DecisionStatus.RETURNED,
-            reason=reason,
-        )
-    decision.refresh_from_db()
-    return decision
+    return _change(
+        ctx,
+        decision,
+        expected_version,
+        "Vedtaket",
+        audit={"status": DecisionStatus.RETURNED, "reason": reason},
+        status=DecisionStatus.RETURNED,
+        return_reason=reason,
+        return_comment=comment,
+        returned_by=approver,
+    )
 
 
 def decision_record_notice(
@@ -578,17 +552,7 @@ def decision_record_notice(
         raise ValidationError("Underretningsdatoen er allerede registrert.")
     if not timezone.localtime(decision.approved_at).date() <= notice_date <= timezone.localdate():
         raise ValidationError({"notice_date": "Datoen må være mellom vedtaksdatoen og i dag."})
-    with transaction.atomic():
-        _versioned_update(Decision, decision, expected_version, "Vedtaket", notice_date=notice_date)
-        _audit(
-            ctx,
-            action=AuditAction.CHANGE,
-            obj=decision,
-            participant_id=decision.participant_id,
-            fields=["notice_date"],
-        )
-    decision.refresh_from_db()
-    return decision
+    return _change(ctx, decision, expected_version, "Vedtaket", notice_date=notice_date)
 
 
 def decision_delete_draft(*, ctx: AuditContext, decision: Decision, expected_version: int) -> None:

@@ -626,23 +626,29 @@ def _version_or_none(request: HttpRequest) -> int | None:
 INCOMPLETE = "Skjemaet var ufullstendig. Last siden på nytt og prøv igjen."
 
 
+def _button(request: HttpRequest, service, decision: Decision) -> Decision | None:
+    """A one-button POST on a decision (send, delete, approve): read the form's version, call
+    the service, and turn a refusal into a message. Returns the result, or None if refused."""
+    version = _version_or_none(request)
+    if version is None:
+        messages.error(request, INCOMPLETE)
+        return None
+    try:
+        return service(ctx=_ctx(request), decision=decision, expected_version=version) or decision
+    except services.ConflictError as error:
+        messages.warning(request, _error_text(error))
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return None
+
+
 @require_POST
 @permission_required("case.change")
 def decision_send(request: HttpRequest, pk: int) -> HttpResponse:
     decision = case_object_get_for(
         request, _decisions(), pk, permission="case.change", object_type="decision"
     )
-    version = _version_or_none(request)
-    if version is None:
-        messages.error(request, INCOMPLETE)
-        return redirect("decisions:decision_detail", pk=pk)
-    try:
-        services.decision_send_for_approval(
-            ctx=_ctx(request), decision=decision, expected_version=version
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
+    if _button(request, services.decision_send_for_approval, decision):
         messages.success(request, "Vedtaket er sendt til godkjenning hos en beslutter.")
     return redirect("decisions:decision_detail", pk=pk)
 
@@ -653,16 +659,7 @@ def decision_delete(request: HttpRequest, pk: int) -> HttpResponse:
     decision = case_object_get_for(
         request, _decisions(), pk, permission="case.change", object_type="decision"
     )
-    version = _version_or_none(request)
-    if version is None:
-        messages.error(request, INCOMPLETE)
-        return redirect("decisions:decision_detail", pk=pk)
-    try:
-        services.decision_delete_draft(
-            ctx=_ctx(request), decision=decision, expected_version=version
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
+    if not _button(request, services.decision_delete_draft, decision):
         return redirect("decisions:decision_detail", pk=pk)
     messages.success(request, f"Utkastet til {decision.get_kind_display().lower()} er slettet.")
     if decision.programme_id:
@@ -694,19 +691,8 @@ def decision_approve(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect("decisions:decision_detail", pk=pk)
-    version = _version_or_none(request)
-    if version is None:
-        messages.error(request, INCOMPLETE)
-        return redirect("decisions:decision_detail", pk=pk)
-    try:
-        decision = services.decision_approve(
-            ctx=_ctx(request), decision=decision, expected_version=version
-        )
-    except services.ConflictError as error:
-        messages.warning(request, _error_text(error))
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
+    decision = _button(request, services.decision_approve, decision)
+    if decision:
         messages.success(
             request,
             f"Vedtaket om {decision.get_kind_display().lower()} for "

@@ -465,6 +465,15 @@ class TaskKind(models.TextChoices):
         "child_turns_18",
         "Et barn deltakeren forsørger fyller 18 år – barnetillegget faller bort",
     )  # S4
+    BASE_AMOUNT_MISSING = (
+        "base_amount_missing",
+        "Grunnbeløpet (G) for inneværende G-år er ikke registrert",
+    )  # S2: for administrators, about no participant
+
+
+# Kinds about the whole system rather than one participant's case: they have no participant,
+# office, programme or application, and only administrators see them.
+SYSTEM_TASK_KINDS = (TaskKind.BASE_AMOUNT_MISSING,)
 
 
 class TaskStatus(models.TextChoices):
@@ -480,13 +489,21 @@ class TaskClosedReason(models.TextChoices):
 class Task(models.Model):
     """An oppgave: a deadline found by the nightly scan (decisions/deadlines.py). One per
     kind, programme (or application) and due date, so a scan run twice creates nothing new;
-    the scan closes it itself when its cause is gone."""
+    the scan closes it itself when its cause is gone. A system task (SYSTEM_TASK_KINDS) is
+    about no case: one per kind and due date, for administrators."""
 
     kind = models.CharField("type", max_length=30, choices=TaskKind)
     participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="tasks", verbose_name="deltaker"
+        Participant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name="deltaker",
     )
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="tasks"
     )
@@ -524,8 +541,19 @@ class Task(models.Model):
                 name="one_task_per_cause_and_due_date",
             ),
             models.CheckConstraint(
-                name="task_has_programme_or_application",
-                condition=Q(programme__isnull=False) | Q(application__isnull=False),
+                name="task_is_about_a_case_or_the_system",
+                condition=(
+                    (Q(programme__isnull=False) | Q(application__isnull=False))
+                    & Q(participant__isnull=False, office__isnull=False)
+                    & ~Q(kind__in=SYSTEM_TASK_KINDS)
+                )
+                | Q(
+                    kind__in=SYSTEM_TASK_KINDS,
+                    participant__isnull=True,
+                    office__isnull=True,
+                    programme__isnull=True,
+                    application__isnull=True,
+                ),
             ),
             models.CheckConstraint(
                 name="task_closed_has_time",

@@ -442,3 +442,25 @@ def test_beat_schedule_declares_the_nightly_scan():
     entry = app.conf.beat_schedule["scan-deadlines"]
     assert entry["task"] == "decisions.tasks.scan_deadlines_task"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({1}, {30})
+
+
+@pytest.mark.django_db
+def test_a_case_task_needs_its_participant_and_a_system_task_has_none(programme, participant):
+    """The database keeps the two sorts of task apart: a case task (D3 …) without a participant
+    is refused, and the S2 system task about G may not point at anyone's case."""
+    from django.db import IntegrityError, transaction
+
+    due = datetime.date(2026, 6, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.create(kind=TaskKind.DECISION_PERIOD_ENDING, programme=programme, due_date=due)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.create(
+            kind=TaskKind.BASE_AMOUNT_MISSING,
+            participant=participant,
+            office=participant.office,
+            programme=programme,
+            due_date=due,
+        )
+    Task.objects.create(kind=TaskKind.BASE_AMOUNT_MISSING, due_date=due)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Task.objects.create(kind=TaskKind.BASE_AMOUNT_MISSING, due_date=due)

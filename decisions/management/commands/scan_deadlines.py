@@ -34,6 +34,8 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Fristsjekk for {today:%d.%m.%Y}:")
         for kind in TaskKind:
+            if kind not in result.created:
+                continue
             self.stdout.write(
                 f"  {kind.label}: {result.created[kind]} nye, {result.closed[kind]} lukket"
             )

@@ -1,8 +1,9 @@
 """The nightly deadline scan: finds every legal deadline that needs a caseworker and keeps one
 task (oppgave) per cause and due date, set-based in SQL.
 
-One temporary table holds each open programme's dates as of `today`, computed from its approved
-decisions with the rules core's semantics (decisions/rules/history.py and lifecycle.py):
+The scan is a few set-based SQL statements. The first computes each open programme's dates as of
+`today` in one pass over the approved decisions, with the rules core's semantics
+(decisions/rules/history.py and lifecycle.py):
 
 - current vedtak period end: the latest `period_end` of the approved grant and extensions (D3);
 - ongoing interruption: an approved interruption with no later approved resumption; its limit
@@ -15,10 +16,10 @@ PostgreSQL's `date + interval 'N years'` maps 29 February to 28 February, the ru
 `LEAP_DAY_ANNIVERSARY = "feb28"`, and `+ interval '1 month'` clamps to the month's last day like
 `add_months`; the tests cross-check both.
 
-Then for each kind, one statement computes the rows that should exist today, inserts the new
-ones (ON CONFLICT DO NOTHING against the unique constraint) and closes open tasks whose row is no
-longer there. A transaction-scoped advisory lock keeps two workers from scanning at once; the
-second simply skips, and a re-run creates nothing because of the constraint.
+Then it computes the rows every kind should have today, inserts the new ones (ON CONFLICT DO
+NOTHING against the unique constraint) and closes open tasks whose row is no longer there. A
+transaction-scoped advisory lock keeps two workers from scanning at once; the second simply
+skips, and a re-run creates nothing because of the constraint.
 """
 
 from __future__ import annotations
@@ -72,71 +73,90 @@ class ScanResult:
 # Each open programme's dates on %(today)s. ended_on is set as soon as a termination is
 # approved, so an open programme is one with no termination decided (as `decision_due`).
 _PROGRAMME_DATES = """
-CREATE TEMPORARY TABLE kvp_scan_programme ON COMMIT DROP AS
-WITH open_programme AS (
-    SELECT p.id, p.participant_id, p.office_id, p.start_date,
-           pt.birth_date, pt.caseworker_id
-    FROM decisions_programme p
-    JOIN participants_participant pt ON pt.id = p.participant_id
-    WHERE p.ended_on IS NULL
-), period AS (
-    SELECT d.programme_id, MAX(d.period_end) AS period_end,
-           BOOL_OR(d.kind = 'special_extension') AS special
+WITH agg AS (
+    -- One pass over the approved decisions of open programmes. Dates are summed as day
+    -- numbers: the lifecycle (decisions/rules/lifecycle.py) lets an interruption be approved
+    -- only while active and a resumption only while interrupted, each after the last event,
+    -- so interruptions I1 < R1 < I2 < R2 ... alternate with resumptions and the paused days
+    -- of the closed ones are SUM(R) - SUM(I), with no window or sort per programme.
+    SELECT d.programme_id,
+           MAX(d.period_end) FILTER (WHERE d.kind IN ('grant', 'extension', 'special_extension'))
+               AS period_end,
+           BOOL_OR(d.kind = 'special_extension') AS special,
+           COUNT(*) FILTER (WHERE d.kind = 'interruption') AS n_interruptions,
+           COUNT(*) FILTER (WHERE d.kind = 'resumption') AS n_resumptions,
+           MAX(d.effective_date) FILTER (WHERE d.kind = 'interruption') AS last_interruption,
+           COALESCE(SUM(d.effective_date - DATE '2000-01-01')
+                    FILTER (WHERE d.kind = 'resumption'), 0)
+             - COALESCE(SUM(d.effective_date - DATE '2000-01-01')
+                        FILTER (WHERE d.kind = 'interruption'), 0) AS closed_pause_days
     FROM decisions_decision d
-    JOIN open_programme o ON o.id = d.programme_id
-    WHERE d.status = 'approved' AND d.kind IN ('grant', 'extension', 'special_extension')
+    JOIN decisions_programme p ON p.id = d.programme_id AND p.ended_on IS NULL
+    WHERE d.status = 'approved'
+      AND d.kind IN ('grant', 'extension', 'special_extension', 'interruption', 'resumption')
     GROUP BY d.programme_id
+), with_leave AS (
+    -- Approved leave may touch an interruption, so for the (few) programmes with leave the
+    -- paused days are the exact union of all their pauses, as `paused_days` merges them.
+    SELECT DISTINCT l.programme_id
+    FROM decisions_approvedleave l
+    JOIN decisions_programme p ON p.id = l.programme_id AND p.ended_on IS NULL
 ), event AS (
-    -- Each approved interruption with the first approved resumption strictly after it, found
-    -- in one sorted pass per programme (a correlated subquery here was quadratic).
     SELECT d.programme_id, d.kind, d.effective_date,
            MIN(CASE WHEN d.kind = 'resumption' THEN d.effective_date END) OVER (
                PARTITION BY d.programme_id ORDER BY d.effective_date
                RANGE BETWEEN INTERVAL '1 day' FOLLOWING AND UNBOUNDED FOLLOWING
            ) AS next_resumption
     FROM decisions_decision d
-    JOIN open_programme o ON o.id = d.programme_id
+    JOIN with_leave w ON w.programme_id = d.programme_id
     WHERE d.status = 'approved' AND d.kind IN ('interruption', 'resumption')
-), interruption AS (
-    SELECT programme_id, effective_date AS first_day, next_resumption AS resumed_on
-    FROM event
-    WHERE kind = 'interruption'
-), ongoing AS (
-    SELECT programme_id, MAX(first_day) AS interrupted_from
-    FROM interruption
-    WHERE resumed_on IS NULL
-    GROUP BY programme_id
 ), pause AS (
     -- An ongoing interruption counts up to and including today; one starting later not yet.
     SELECT programme_id,
-           DATERANGE(first_day, COALESCE(resumed_on, GREATEST(first_day, %(today)s + 1)), '[)')
+           DATERANGE(effective_date,
+                     COALESCE(next_resumption, GREATEST(effective_date, %(today)s + 1)), '[)')
                AS days
-    FROM interruption
+    FROM event
+    WHERE kind = 'interruption'
     UNION ALL
     SELECT l.programme_id, DATERANGE(l.start, l."end", '[]')
     FROM decisions_approvedleave l
-    JOIN open_programme o ON o.id = l.programme_id
-), paused AS (
+    JOIN with_leave w ON w.programme_id = l.programme_id
+), leave_paused AS (
     SELECT x.programme_id, SUM(UPPER(x.span) - LOWER(x.span)) AS days
     FROM (
         SELECT pa.programme_id,
-               UNNEST(RANGE_AGG(pa.days * DATERANGE(o.start_date, NULL, '[)'))) AS span
+               UNNEST(RANGE_AGG(pa.days * DATERANGE(p.start_date, NULL, '[)'))) AS span
         FROM pause pa
-        JOIN open_programme o ON o.id = pa.programme_id
+        JOIN decisions_programme p ON p.id = pa.programme_id
         GROUP BY pa.programme_id
     ) x
     GROUP BY x.programme_id
+), dated AS (
+    SELECT p.id, p.participant_id, p.office_id, pt.caseworker_id, p.start_date, pt.birth_date,
+           a.period_end, a.special,
+           CASE WHEN a.n_interruptions > a.n_resumptions THEN a.last_interruption END
+               AS interrupted_from,
+           CASE WHEN lp.programme_id IS NOT NULL THEN lp.days
+                WHEN w.programme_id IS NOT NULL THEN 0
+                WHEN a.n_interruptions > a.n_resumptions
+                    THEN a.closed_pause_days
+                         + (GREATEST(a.last_interruption, %(today)s + 1) - DATE '2000-01-01')
+                ELSE a.closed_pause_days
+           END AS paused_days
+    FROM agg a
+    JOIN decisions_programme p ON p.id = a.programme_id
+    JOIN participants_participant pt ON pt.id = p.participant_id
+    LEFT JOIN with_leave w ON w.programme_id = a.programme_id
+    LEFT JOIN leave_paused lp ON lp.programme_id = a.programme_id
+    WHERE a.period_end IS NOT NULL
 )
-SELECT o.id, o.participant_id, o.office_id, o.caseworker_id, o.start_date, o.birth_date,
-       pe.period_end,
-       og.interrupted_from,
-       ((o.start_date + MAKE_INTERVAL(years => %(max_years)s
-                                      + CASE WHEN pe.special THEN %(special_years)s ELSE 0 END)
-        )::date - %(last_day_offset)s + COALESCE(pa.days, 0)::int) AS latest_end
-FROM open_programme o
-JOIN period pe ON pe.programme_id = o.id
-LEFT JOIN paused pa ON pa.programme_id = o.id
-LEFT JOIN ongoing og ON og.programme_id = o.id
+SELECT id, participant_id, office_id, caseworker_id, start_date, birth_date, period_end,
+       interrupted_from,
+       ((start_date + MAKE_INTERVAL(years => %(max_years)s
+                                    + CASE WHEN special THEN %(special_years)s ELSE 0 END)
+        )::date - %(last_day_offset)s + paused_days::int) AS latest_end
+FROM dated
 """
 
 # kind -> (rows that should exist on %(today)s, SQL condition on an open task `t` under which
@@ -245,40 +265,59 @@ _DESIRED: dict[str, tuple[str, str]] = {
     ),
 }
 
+# The scan: each open programme's dates once (kvp_scan_programme) and the rows every kind wants
+# today into a small temporary table, analysed so the planner knows its size; then one INSERT of
+# the new rows (ON CONFLICT DO NOTHING against the unique constraint) and one UPDATE closing
+# open tasks whose row is gone. {desired} is a UNION ALL of (kind, programme_id,
+# application_id, participant_id, office_id, assignee_id, due_date); {escalated} a CASE on
+# t.kind telling escalation from resolution.
+_DESIRED_TABLE = """
+CREATE TEMPORARY TABLE kvp_scan_desired ON COMMIT DROP AS
+WITH kvp_scan_programme AS MATERIALIZED ({programme_dates})
+{desired}
+"""
+
 _SYNC = """
-WITH desired AS ({desired}),
-created AS (
+WITH created AS (
     INSERT INTO decisions_task (kind, participant_id, office_id, programme_id, application_id,
                                 due_date, assignee_id, status, created_at, closed_at,
                                 closed_reason)
-    SELECT %(kind)s, participant_id, office_id, programme_id, application_id, due_date,
+    SELECT kind, participant_id, office_id, programme_id, application_id, due_date,
            assignee_id, 'open', %(now)s, NULL, ''
-    FROM desired
+    FROM kvp_scan_desired
     ON CONFLICT DO NOTHING
-    RETURNING 1
+    RETURNING kind
 ),
 closed AS (
     UPDATE decisions_task t
     SET status = 'closed', closed_at = %(now)s,
         closed_reason = CASE WHEN {escalated} THEN 'escalated' ELSE 'resolved' END
-    WHERE t.kind = %(kind)s AND t.status = 'open'
+    WHERE t.status = 'open' AND t.kind IN ({kinds})
       AND NOT EXISTS (
-          SELECT 1 FROM desired d
-          WHERE d.programme_id IS NOT DISTINCT FROM t.programme_id
-            AND d.application_id IS NOT DISTINCT FROM t.application_id
+          -- Plain equalities (0 for "none": ids start at 1) so this can be a hash anti-join;
+          -- IS NOT DISTINCT FROM cannot be hashed.
+          SELECT 1 FROM kvp_scan_desired d
+          WHERE d.kind = t.kind
+            AND COALESCE(d.programme_id, 0) = COALESCE(t.programme_id, 0)
+            AND COALESCE(d.application_id, 0) = COALESCE(t.application_id, 0)
             AND d.due_date = t.due_date
       )
-    RETURNING 1
+    RETURNING t.kind
 )
-SELECT (SELECT COUNT(*) FROM created), (SELECT COUNT(*) FROM closed)
+SELECT kind, SUM(new), SUM(gone) FROM (
+    SELECT kind, 1 AS new, 0 AS gone FROM created
+    UNION ALL
+    SELECT kind, 0, 1 FROM closed
+) counts
+GROUP BY kind
 """
 
 
 @dataclass(frozen=True)
 class ExtraScan:
-    """A task kind another app contributes to the scan: `desired` is a SELECT with the same
-    columns as the built-in kinds (participant_id, office_id, programme_id, application_id,
-    due_date, assignee_id); `params(today)` gives its extra query parameters."""
+    """A task kind another app contributes to the scan: `desired` is a SELECT with the
+    columns participant_id, office_id, programme_id, application_id, due_date, assignee_id;
+    `params(today)` gives its extra query parameters."""
 
     kind: str
     desired: str
@@ -311,20 +350,42 @@ def _params(today: datetime.date) -> dict[str, object]:
     }
 
 
+def _scan_sql() -> tuple[str, str, dict[str, str]]:
+    """The scan statements (desired rows, then sync) for the built-in kinds and those other
+    apps registered, and the kind names as query parameters. Only this module's and the
+    registered constant SQL fragments are joined in; every value is a parameter."""
+    desired = [(str(kind), sql, escalated) for kind, (sql, escalated) in _DESIRED.items()]
+    desired += [(extra.kind, extra.desired, "FALSE") for extra in _EXTRA_SCANS.values()]
+    kinds = {f"kind_{i}": kind for i, (kind, _, _) in enumerate(desired)}
+    union = "\nUNION ALL\n".join(
+        f"SELECT %(kind_{i})s::varchar AS kind, programme_id, application_id, participant_id, "  # noqa: S608
+        f"office_id, assignee_id, due_date FROM ({sql}) AS k{i}"
+        for i, (_, sql, _) in enumerate(desired)
+    )
+    escalated = (
+        "CASE t.kind "
+        + " ".join(f"WHEN %(kind_{i})s THEN {cond}" for i, (_, _, cond) in enumerate(desired))
+        + " ELSE FALSE END"
+    )
+    kind_list = ", ".join(f"%({name})s" for name in kinds)
+    return (
+        _DESIRED_TABLE.format(programme_dates=_PROGRAMME_DATES, desired=union),
+        _SYNC.format(escalated=escalated, kinds=kind_list),
+        kinds,
+    )
+
+
 def programme_dates(
     today: datetime.date,
 ) -> dict[int, tuple[datetime.date, datetime.date | None, datetime.date]]:
     """The scan's view of each open programme on `today`: (current vedtak period end, first
     day of the ongoing interruption, latest end date). For cross-checks against the rules core."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS kvp_scan_programme")
-        cursor.execute(_PROGRAMME_DATES, _params(today))
+    with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, period_end, interrupted_from, latest_end FROM kvp_scan_programme"
+            f"SELECT id, period_end, interrupted_from, latest_end FROM ({_PROGRAMME_DATES}) p",  # noqa: S608
+            _params(today),
         )
-        rows = {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
-        cursor.execute("DROP TABLE kvp_scan_programme")
-    return rows
+        return {row[0]: tuple(row[1:]) for row in cursor.fetchall()}
 
 
 def scan_deadlines(today: datetime.date) -> ScanResult:
@@ -335,25 +396,28 @@ def scan_deadlines(today: datetime.date) -> ScanResult:
         raise ImproperlyConfigured("The deadline scan assumes LEAP_DAY_ANNIVERSARY = 'feb28'.")
     result = ScanResult(today=today)
     params = _params(today)
+    for extra in _EXTRA_SCANS.values():
+        params.update(extra.params(today))
+    kinds = [str(kind) for kind in _DESIRED] + list(_EXTRA_SCANS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SCAN_LOCK_KEY])
         if not cursor.fetchone()[0]:
             result.skipped = True
             return result
-        cursor.execute("DROP TABLE IF EXISTS kvp_scan_programme")
-        cursor.execute(_PROGRAMME_DATES, params)
-        cursor.execute("ANALYZE kvp_scan_programme")
-        for kind, (desired, escalated) in _DESIRED.items():
-            sql = _SYNC.format(desired=desired, escalated=escalated)
-            cursor.execute(sql, {**params, "kind": str(kind)})
-            created, closed = cursor.fetchone()
-            result.created[str(kind)] = created
-            result.closed[str(kind)] = closed
-        for extra in _EXTRA_SCANS.values():
-            sql = _SYNC.format(desired=extra.desired, escalated="FALSE")
-            cursor.execute(sql, {**params, **extra.params(today), "kind": extra.kind})
-            created, closed = cursor.fetchone()
-            result.created[extra.kind] = created
-            result.closed[extra.kind] = closed
-        cursor.execute("DROP TABLE kvp_scan_programme")
+        desired_table, sync, kind_params = _scan_sql()
+        params.update(kind_params)
+        cursor.execute("DROP TABLE IF EXISTS kvp_scan_desired")
+        cursor.execute(desired_table, params)
+        cursor.execute("ANALYZE kvp_scan_desired")
+        # The tasks just inserted by a scan in the same transaction (or a first scan after a
+        # bulk import) are not in the table's statistics yet: PostgreSQL then estimates one
+        # open task and matches every open task against every desired row in a nested loop,
+        # quadratic in the number of tasks. The closing step is always a hash anti-join.
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute(sync, params)
+        counts = {kind: (int(new), int(gone)) for kind, new, gone in cursor.fetchall()}
+        cursor.execute("SET LOCAL enable_nestloop TO DEFAULT")
+        cursor.execute("DROP TABLE kvp_scan_desired")
+    for kind in kinds:
+        result.created[kind], result.closed[kind] = counts.get(kind, (0, 0))
     return result

@@ -261,6 +261,39 @@ def test_max_duration_counts_leave_and_interruptions_like_the_rules_core_D1_D2(
     assert_boundary(TaskKind.MAX_DURATION_NEAR, rules.add_months(latest, -3), due_date=latest)
 
 
+@pytest.mark.parametrize("with_leave", [False, True])
+def test_paused_days_of_several_interruptions_match_the_rules_core_D2(
+    programme, participant, as_caseworker, as_approver, with_leave
+):
+    """The scan sums the closed interruptions in one pass (and takes the exact union of
+    pauses when there is leave); both must give the rules core's latest end date, with the
+    ongoing interruption counted up to each day."""
+    start = programme.start_date
+    if with_leave:
+        services.leave_register(
+            ctx=as_caseworker,
+            programme=programme,
+            data={"start": start + days(5), "end": start + days(9), "reason": "other"},
+        )
+    for first, back in ((20, 35), (50, 51)):
+        programme = interrupt(
+            programme, participant, start + days(first), as_caseworker, as_approver
+        )
+        programme = resume(programme, participant, start + days(back), as_caseworker, as_approver)
+    programme = interrupt(programme, participant, start + days(70), as_caseworker, as_approver)
+    for day in (start + days(69), start + days(70), start + days(71), start + days(200)):
+        history = programme_history(programme)
+        expected = (
+            rules.decision_period_ends(history),
+            start + days(70),
+            rules.latest_end_date(history, day),
+        )
+        assert programme_dates(day)[programme.pk] == expected
+    assert programme_dates(start + days(71))[programme.pk][2] == (
+        add_years(start, 2) - days(1) + days(15 + 1 + 2 + (5 if with_leave else 0))
+    )
+
+
 def test_no_max_duration_task_while_interrupted_D1(interrupted, today):
     programme, _ = interrupted
     latest = rules.latest_end_date(programme_history(programme), today)

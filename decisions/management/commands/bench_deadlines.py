@@ -77,6 +77,14 @@ _LOAD = [
          CASE WHEN p.id %% 5 <> 0 THEN p.start_date + 220 + (p.id %% 90)::int END)
     ) AS d(kind, period_start, period_end, effective_date)
     WHERE p.office_id = %(office)s AND NOT (d.kind = 'resumption' AND d.effective_date IS NULL)""",
+    # Every 20th programme has 30 days of approved leave right after its first resumption (the
+    # scan's exact union-of-pauses path); every 40th from the day that interruption ended.
+    """INSERT INTO decisions_approvedleave
+        (programme_id, participant_id, start, "end", reason, note, registered_by_id, created_at)
+    SELECT p.id, p.participant_id, p.start_date + 80 + (p.id %% 40)::int - (p.id %% 40 = 0)::int,
+           p.start_date + 109 + (p.id %% 40)::int, 'other', '', %(drafter)s, %(now)s
+    FROM decisions_programme p
+    WHERE p.office_id = %(office)s AND p.id %% 20 = 0""",
 ]
 
 _TABLES = [
@@ -85,6 +93,7 @@ _TABLES = [
     "decisions_application",
     "decisions_programme",
     "decisions_decision",
+    "decisions_approvedleave",
     "decisions_task",
 ]
 
@@ -233,6 +242,8 @@ class Command(BaseCommand):
             for statement in (
                 "DELETE FROM decisions_task WHERE office_id = %(o)s",
                 "DELETE FROM decisions_decision WHERE office_id = %(o)s",
+                """DELETE FROM decisions_approvedleave l USING decisions_programme p
+                   WHERE p.id = l.programme_id AND p.office_id = %(o)s""",
                 "DELETE FROM decisions_programme WHERE office_id = %(o)s",
                 "DELETE FROM decisions_application WHERE office_id = %(o)s",
                 """DELETE FROM participants_child c USING participants_participant p

@@ -149,7 +149,7 @@ class ActivityForm(forms.Form):
 class EvaluationForm(forms.Form):
     date = date_field("Dato for evaluering")
     note = forms.CharField(
-        label="Hva skal evalueres (valgfritt)",
+        label="Hva skal evalueres",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -196,7 +196,7 @@ class ProviderForm(forms.Form):
         },
     )
     org_number = forms.CharField(
-        label="Organisasjonsnummer (valgfritt)",
+        label="Organisasjonsnummer",
         required=False,
         max_length=20,
         help_text="9 sifre",
@@ -204,7 +204,7 @@ class ProviderForm(forms.Form):
         error_messages={"max_length": "Organisasjonsnummeret har 9 sifre."},
     )
     contact = forms.CharField(
-        label="Kontaktperson, telefon eller e-post (valgfritt)",
+        label="Kontaktperson, telefon eller e-post",
         required=False,
         max_length=300,
         error_messages={"max_length": "Teksten kan ikke være lengre enn 300 tegn."},
@@ -263,14 +263,14 @@ class MeasureForm(forms.Form):
         },
     )
     provider = forms.ModelChoiceField(
-        label="Leverandør (valgfritt)",
+        label="Leverandør",
         queryset=Provider.objects.none(),
         required=False,
         empty_label="Ingen",
         error_messages={"invalid_choice": "Velg en leverandør fra listen."},
     )
     description = forms.CharField(
-        label="Beskrivelse (valgfritt)",
+        label="Beskrivelse",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),

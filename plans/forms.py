@@ -11,6 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Fieldset, Layout, Submit
 from django import forms
 from django.urls import reverse
+from stdnum.no import orgnr
 
 from decisions.forms import date_field
 from plans.models import WEEKDAY_CHOICES, ActivityType, Evaluation, Measure, Provider
@@ -157,6 +158,8 @@ class EvaluationForm(forms.Form):
     )
     version = _version_field()
 
+    prefix = "evaluation"  # the plan page also holds the activity form
+
     def __init__(self, *args, programme, evaluation: Evaluation | None = None, **kwargs):
         if evaluation is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -212,6 +215,8 @@ class ProviderForm(forms.Form):
     active = forms.BooleanField(label="Aktiv (kan velges i planer)", required=False, initial=True)
     version = _version_field()
 
+    prefix = "provider"  # the catalogue page also holds the measure form
+
     def __init__(self, *args, provider: Provider | None = None, **kwargs):
         if provider is not None and "initial" not in kwargs:
             kwargs["initial"] = {
@@ -240,6 +245,14 @@ class ProviderForm(forms.Form):
                 css_class="secondary",
             ),
         )
+
+    def clean_org_number(self) -> str:
+        number = "".join(self.cleaned_data["org_number"].split())
+        if number and not orgnr.is_valid(number):
+            raise forms.ValidationError(
+                "Organisasjonsnummeret er ikke gyldig (9 sifre med riktig kontrollsiffer)."
+            )
+        return number
 
     def service_data(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
@@ -278,6 +291,8 @@ class MeasureForm(forms.Form):
     )
     active = forms.BooleanField(label="Aktivt (kan velges i planer)", required=False, initial=True)
     version = _version_field()
+
+    prefix = "measure"
 
     def __init__(self, *args, office, measure: Measure | None = None, **kwargs):
         if measure is not None and "initial" not in kwargs:

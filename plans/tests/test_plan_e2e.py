@@ -83,5 +83,49 @@ def test_caseworker_adds_an_activity_with_the_keyboard_and_the_p1_warning_goes(
     expect(page.locator("#plan-sjekk .aksel-alert--success")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile("Praksis på lager"))).to_contain_text("37,5")
     axe("plan without warnings")
+
+    page.get_by_role("link", name="Endre Praksis på lager").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Endre aktivitet: Praksis på lager")
+    axe("edit activity")
+    page.get_by_label(re.compile("^Timer per uke")).fill("30")
+    page.get_by_role("button", name="Lagre aktiviteten").click()
+    expect(page.get_by_role("status")).to_contain_text("Aktiviteten er endret.")
+    expect(page.locator("#plan-sjekk")).to_contain_text("(P1)")
+    assert not page.js_errors
+    axe.assert_clean()
+
+
+def test_leader_adds_a_measure_to_the_office_catalogue(
+    page,  # noqa: F811
+    axe,  # noqa: F811
+    live_server,
+    transactional_db,
+    leader,
+):
+    leader.set_password(PASSWORD)
+    leader.save()
+    log_in(page, live_server.url, "Z990004")
+    page.get_by_role("link", name="Tiltakskatalog").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tiltakskatalog")
+    axe("empty catalogue")
+    providers = page.locator("section", has=page.get_by_role("heading", name="Leverandører"))
+    providers.get_by_label("Navn").fill("Jobbsenteret AS")
+    providers.get_by_label("Organisasjonsnummer").fill("974760674")
+    page.get_by_role("button", name="Legg til leverandør").click()
+    expect(providers.locator(".aksel-error-message")).to_contain_text(
+        "Organisasjonsnummeret er ikke gyldig"
+    )
+    axe("provider error")
+    page.get_by_label("Organisasjonsnummer").fill("974760673")
+    page.get_by_role("button", name="Legg til leverandør").click()
+    expect(page.get_by_role("status")).to_contain_text("Leverandøren er lagt til i katalogen.")
+    measures = page.locator("section", has=page.get_by_role("heading", name="Tiltak", exact=True))
+    measures.get_by_label("Navn").fill("Jobbklubb")
+    measures.get_by_label("Aktivitetstype").select_option("arbeidssoking")
+    measures.get_by_label("Leverandør").select_option(label="Jobbsenteret AS")
+    page.get_by_role("button", name="Legg til tiltak").click()
+    expect(page.get_by_role("status")).to_contain_text("Tiltaket er lagt til i katalogen.")
+    expect(page.get_by_role("row", name=re.compile("Jobbklubb"))).to_contain_text("Jobbsenteret AS")
+    axe("catalogue with a measure")
     assert not page.js_errors
     axe.assert_clean()

@@ -233,7 +233,7 @@ def test_evaluation_added_through_the_form(login, caseworker, programme, span):
     client = login(caseworker)
     response = client.post(
         reverse("plans:evaluation_add", args=[programme.pk]),
-        {"date": d(span.start + 30 * D), "note": "Første evaluering"},
+        {"evaluation-date": d(span.start + 30 * D), "evaluation-note": "Første evaluering"},
         follow=True,
     )
     assert "Evalueringsdatoen er lagt til i planen." in response.content.decode()
@@ -248,21 +248,26 @@ def test_programme_page_links_to_the_plan(login, caseworker, programme):
 def test_leader_adds_a_measure_and_a_provider(login, leader, office_a):
     client = login(leader)
     response = client.post(
-        reverse("plans:provider_add"), {"name": "Jobbsenteret AS", "org_number": "123"}
+        reverse("plans:provider_add"),
+        {"provider-name": "Jobbsenteret AS", "provider-org_number": "974760674"},
     )
     assert "Organisasjonsnummeret er ikke gyldig" in response.content.decode()
     client.post(
         reverse("plans:provider_add"),
-        {"name": "Jobbsenteret AS", "org_number": "974760673", "active": "on"},
+        {
+            "provider-name": "Jobbsenteret AS",
+            "provider-org_number": "974760673",
+            "provider-active": "on",
+        },
     )
     provider = Provider.objects.get(office=office_a)
     response = client.post(
         reverse("plans:measure_add"),
         {
-            "name": "Jobbklubb",
-            "activity_type": "arbeidssoking",
-            "provider": provider.pk,
-            "active": "on",
+            "measure-name": "Jobbklubb",
+            "measure-activity_type": "arbeidssoking",
+            "measure-provider": provider.pk,
+            "measure-active": "on",
         },
         follow=True,
     )

@@ -199,6 +199,9 @@ class AuditEvent(models.Model):
         "application": "Søknad",
         "programme": "Kvalifiseringsprogram",
         "decision": "Vedtak",
+        "plan": "Programplan",
+        "planactivity": "Aktivitet i programplanen",
+        "evaluation": "Evalueringsdato i programplanen",
     }
 
     def __str__(self) -> str:

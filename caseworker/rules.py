@@ -67,6 +67,13 @@ def _leader_on_participant(user, participant=None) -> bool:
     return _view_participant(user, participant)
 
 
+def _catalogue_leader(user, office=None) -> bool:
+    """Maintain an office's catalogue of local measures and providers: its leaders."""
+    if Role.LEADER not in _roles(user) or not user.office_ids():
+        return False
+    return office is None or office.pk in user.office_ids()
+
+
 def _approver(user, obj=None) -> bool:
     """Approve or return decisions (totrinnskontroll). With an object: a decision of the
     user's offices that someone else drafted."""
@@ -98,6 +105,11 @@ RULES: dict[str, Callable[..., bool]] = {
     "case.view": _view_participant,
     "case.change": _change_participant,
     "decision.approve": _approver,
+    # The programme plan belongs to the case (object = the participant); the office's
+    # catalogue of measures and providers is kept by its leaders (object = the office).
+    "plan.view": _view_participant,
+    "plan.change": _change_participant,
+    "catalogue.change": _catalogue_leader,
     # Tasks (oppgaver) from the deadline scan: the worklist is a list of participants, so
     # seeing it is seeing participants; reassigning them is a leader's job.
     "task.view": _view_participant,

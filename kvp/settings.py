@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "participants",
     "decisions",
     "stipend",
+    "plans",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("helse/", caseworker_views.health, name="health"),
     path("deltakere/", include("participants.urls")),
     path("sak/", include("decisions.urls")),
+    path("sak/", include("plans.urls")),
     path("kontor/", include("caseworker.urls")),
     path("admin/", admin_site.urls),
 ]

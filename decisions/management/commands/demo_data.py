@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -160,7 +161,12 @@ class Command(BaseCommand):
             staff = self._staff(offices)
             created = self._participants(offices, staff)
             cases = seed_cases()
+            # Apps that build on the case (plans, …) add their demo data through a
+            # `seed_demo()` on their AppConfig, so this command imports none of them.
+            seeded = [c.seed_demo() for c in apps.get_app_configs() if hasattr(c, "seed_demo")]
         self.stdout.write(f"Demosaker: {cases} nye søknader og program.")
+        for line in seeded:
+            self.stdout.write(line)
         # The worklist should show today's deadlines at once, not after the nightly scan.
         scan = scan_deadlines(timezone.localdate())
         self.stdout.write(f"Fristskanning: {sum(scan.created.values())} nye oppgaver.")

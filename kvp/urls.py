@@ -11,5 +11,6 @@ urlpatterns = [
     path("deltakere/", include("participants.urls")),
     path("sak/", include("decisions.urls")),
     path("kontor/", include("caseworker.urls")),
+    path("stonad/", include("stipend.urls")),
     path("admin/", admin_site.urls),
 ]

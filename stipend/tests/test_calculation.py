@@ -29,9 +29,10 @@ from stipend.rules.rates import KNOWN_BASE_AMOUNTS
 D = datetime.date
 REGISTER = tuple((D(year, 5, 1), amount) for year, amount in KNOWN_BASE_AMOUNTS.items())
 BORN_1990 = D(1990, 1, 15)
+START, END = D(2024, 1, 1), D(2025, 12, 31)
 
 
-def history(start=D(2024, 1, 1), end=D(2025, 12, 31), pauses=(), ended_on=None):
+def history(start=START, end=END, pauses=(), ended_on=None):
     return ProgrammeHistory(
         start=start,
         decision_periods=(Period(start, end),),

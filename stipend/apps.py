@@ -12,3 +12,8 @@ class StipendConfig(AppConfig):
         from stipend.deadlines import scan_base_amount_missing
 
         deadlines.register_scan(scan_base_amount_missing)
+
+        from decisions import demo
+        from stipend.demo import seed_stipend
+
+        demo.register_seed(seed_stipend)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from caseworker.models import Office, Role, User
 from decisions.deadlines import scan_deadlines
-from decisions.demo import seed_cases
+from decisions.demo import EXTRA_SEEDS, seed_cases
 from participants.models import AddressProtection, Child, Participant
 from participants.national_id import make_synthetic_national_id
 
@@ -160,7 +160,10 @@ class Command(BaseCommand):
             staff = self._staff(offices)
             created = self._participants(offices, staff)
             cases = seed_cases()
+            extra = [seed() for seed in EXTRA_SEEDS]
         self.stdout.write(f"Demosaker: {cases} nye søknader og program.")
+        for line in extra:
+            self.stdout.write(line)
         # The worklist should show today's deadlines at once, not after the nightly scan.
         scan = scan_deadlines(timezone.localdate())
         self.stdout.write(f"Fristskanning: {sum(scan.created.values())} nye oppgaver.")

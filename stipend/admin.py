@@ -17,6 +17,13 @@ class BaseAmountAdmin(AdminRoleOnly, admin.ModelAdmin):
     fields = ["effective_from", "amount"]
     ordering = ["-effective_from"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A G that back pay was computed from stays as it was: a correction would need its
+        # own regulation, which the one-back-pay-per-G rule does not allow.
+        if obj is not None and obj.back_pay_lines.exists():
+            return ["effective_from", "amount"]
+        return []
+
     def save_model(self, request, obj, form, change):
         # S2: registering G goes through the service, which enqueues the regulation job
         # (recompute payment bases, back pay) once the row is committed.

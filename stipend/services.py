@@ -172,6 +172,21 @@ def income_register(*, ctx: AuditContext, participant: Participant, data: dict) 
     return record
 
 
+def income_remove(*, ctx: AuditContext, record: IncomeRecord) -> None:
+    """Remove a registration made by mistake. A basis already computed from it keeps its
+    stored inputs until it is recomputed (an approved one never is)."""
+    with transaction.atomic():
+        audit_record(
+            ctx,
+            action=AuditAction.CHANGE,
+            object_type="income_record",
+            object_id=record.pk,
+            participant_id=record.participant_id,
+            detail={"deleted": True},
+        )
+        record.delete()
+
+
 # --- The payment basis --------------------------------------------------------------------------
 
 
@@ -343,7 +358,15 @@ def payment_basis_compute(
 def payment_basis_approve(
     *, ctx: AuditContext, basis: PaymentBasis, expected_version: int
 ) -> PaymentBasis:
-    """The caseworker approves the period's payment basis; payroll may then export it."""
+    """The caseworker approves the period's payment basis; payroll may then export it. S10:
+    the stipend is paid afterwards, so not before the period's last day has passed."""
+    today = timezone.localdate()
+    if basis.period_end >= today:
+        raise ValidationError(
+            f"Perioden varer til og med {fmt(basis.period_end)}. Stønaden betales etterskuddsvis, "
+            f"så grunnlaget kan godkjennes fra {fmt(basis.period_end + datetime.timedelta(days=1))} "
+            "(S10)."
+        )
     with transaction.atomic():
         updated = PaymentBasis.objects.filter(
             pk=basis.pk, version=expected_version, status=BasisStatus.DRAFT

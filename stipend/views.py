@@ -81,7 +81,7 @@ def attendance_week(request: HttpRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     week = monday_of(_date_param(source.get("uke")) or _today())
     grid = selectors.attendance_grid(request.user, week)
-    error = None
+    error, conflict = None, False
     entries: list[services.WeekEntry] = []
     if request.method == "POST":
         try:
@@ -91,6 +91,7 @@ def attendance_week(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
+            conflict = isinstance(exc, services.ConflictError)
             posted = {e.participant_id: e for e in entries}
             for row in grid:
                 entry = posted.get(row.participant.pk)
@@ -125,7 +126,7 @@ def attendance_week(request: HttpRequest) -> HttpResponse:
             "kinds": AbsenceKind.choices,
             "error": error,
         },
-        status=409 if error and "endret av noen andre" in error else 200,
+        status=409 if conflict else 200,
     )
 
 
@@ -168,9 +169,12 @@ def _stipend_page(request, participant, *, income_form=None, status=200):
             "periods": _period_options(programme, frequency, today) if programme else [],
             "frequency_label": "hver 14. dag" if frequency == "biweekly" else "månedlig",
             "income_form": income_form if may_change else None,
-            "income_records": list(
-                IncomeRecord.objects.filter(participant=participant).order_by("-applies_on")[:20]
-            ),
+            "income_records": [
+                (r, kroner(r.amount_ore) if r.amount_ore else "")
+                for r in IncomeRecord.objects.filter(participant=participant).order_by(
+                    "-applies_on", "-pk"
+                )[:20]
+            ],
         },
         status=status,
     )
@@ -201,6 +205,21 @@ def income_register(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Registrert. Beregn utbetalingsgrunnlaget på nytt.")
             return redirect("stipend:participant", pk=pk)
     return _stipend_page(request, participant, income_form=form, status=400)
+
+
+@require_POST
+@permission_required("stipend.change")
+def income_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    record = case_object_get_for(
+        request,
+        IncomeRecord.objects.all(),
+        pk,
+        permission="stipend.change",
+        object_type="income_record",
+    )
+    services.income_remove(ctx=_ctx(request), record=record)
+    messages.success(request, "Registreringen er fjernet. Beregn utbetalingsgrunnlaget på nytt.")
+    return redirect("stipend:participant", pk=record.participant_id)
 
 
 @require_POST

@@ -261,3 +261,71 @@ def test_g_regulation_job_runs_on_a_real_worker(
     again = regulate_payment_bases.apply_async(args=[base.pk], queue=QUEUE).get(timeout=30)
     assert again["back_pay"] == 0
     assert PaymentLine.objects.filter(basis=basis, kind=LineKind.BACK_PAY).count() == 1
+
+
+def test_admin_registers_g_through_the_service_and_the_job_is_enqueued(
+    login, admin_user, django_capture_on_commit_callbacks, monkeypatch
+):
+    enqueued = []
+    monkeypatch.setattr(regulate_payment_bases, "delay", lambda pk: enqueued.append(pk))
+    client = login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:stipend_baseamount_add"),
+            {"effective_from": "01.05.2027", "amount": "140000"},
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    base = BaseAmount.objects.get(effective_from=datetime.date(2027, 5, 1))
+    assert (base.amount, base.registered_by, enqueued) == (140_000, admin_user, [base.pk])
+    assert AuditEvent.objects.filter(object_type="base_amount", actor=admin_user).exists()
+    # A lower G than the one before is refused on the form; nothing is enqueued.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:stipend_baseamount_add"),
+            {"effective_from": "01.05.2028", "amount": "100000"},
+        )
+    assert response.status_code == 200 and "lavere enn forrige G" in response.content.decode()
+    assert enqueued == [base.pk]
+
+
+def test_s10_a_period_is_approved_only_after_its_last_day(
+    login, caseworker, participant, programme, today
+):
+    current = periods.period_containing(today)
+    client = login(caseworker)
+    compute(client, participant, current)
+    basis = PaymentBasis.objects.get(period_start=current[0])
+    response = client.post(
+        reverse("stipend:basis_approve", args=[basis.pk]), {"version": basis.version}
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "betales etterskuddsvis" in page
+    basis.refresh_from_db()
+    assert not basis.is_approved
+
+
+def test_s10_an_office_paid_every_14_days_gets_fortnights(
+    login, caseworker, participant, programme, office_a, today
+):
+    from stipend.models import OfficePaymentSetting
+
+    OfficePaymentSetting.objects.create(office=office_a, frequency="biweekly")
+    page = login(caseworker).get(reverse("stipend:participant", args=[participant.pk]))
+    soup = BeautifulSoup(page.content, "html.parser")
+    start, end = periods.period_containing(today, "biweekly")
+    first = soup.select("#periode option")[0]
+    assert first["value"] == start.isoformat()
+    assert first.get_text() == f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"
+    assert "hver 14. dag" in soup.find("label", attrs={"for": "periode"}).get_text()
+
+
+def test_income_registered_by_mistake_can_be_removed(login, caseworker, participant, period):
+    client = login(caseworker)
+    client.post(
+        reverse("stipend:income_register", args=[participant.pk]),
+        {"kind": "arbeid", "applies_on": period[0].strftime("%d.%m.%Y"), "hours": "7,5"},
+    )
+    record = participant.income_records.get()
+    assert record.hours == 7.5
+    client.post(reverse("stipend:income_remove", args=[record.pk]))
+    assert not participant.income_records.exists()

@@ -157,6 +157,8 @@ def _stipend_page(request, participant, *, income_form=None, status=200):
     if income_form is None and may_change:
         income_form = IncomeForm(participant=participant)
     bases = list(selectors.bases_for_participant(participant.pk))
+    options = _period_options(programme, frequency, today) if programme else []
+    periods_shown = [(start, end, end < today) for start, end in options]
     return render(
         request,
         "stipend/participant_stipend.html",
@@ -166,7 +168,9 @@ def _stipend_page(request, participant, *, income_form=None, status=200):
             "counters": selectors.counters_for(participant.pk, today),
             "bases": [(b, kroner(b.computed_total_ore)) for b in bases],
             "may_change": may_change,
-            "periods": _period_options(programme, frequency, today) if programme else [],
+            "periods": periods_shown,
+            # S10: paid afterwards; preselect the latest period that is over.
+            "first_ended": next((i for i, p in enumerate(periods_shown) if p[2]), 0),
             "frequency_label": "hver 14. dag" if frequency == "biweekly" else "månedlig",
             "income_form": income_form if may_change else None,
             "income_records": [

@@ -145,7 +145,7 @@ def _period_options(programme: Programme, frequency: str, today: datetime.date):
     return options
 
 
-def _stipend_page(request, participant, *, income_form=None, status=200):
+def _stipend_page(request, participant, *, income_form=None):
     today = _today()
     programme = (
         programmes_with_decisions(Programme.objects.filter(participant=participant))
@@ -180,7 +180,6 @@ def _stipend_page(request, participant, *, income_form=None, status=200):
                 )[:20]
             ],
         },
-        status=status,
     )
 
 
@@ -208,7 +207,7 @@ def income_register(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Registrert. Beregn utbetalingsgrunnlaget på nytt.")
             return redirect("stipend:participant", pk=pk)
-    return _stipend_page(request, participant, income_form=form, status=400)
+    return _stipend_page(request, participant, income_form=form)
 
 
 @require_POST

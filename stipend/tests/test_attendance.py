@@ -242,3 +242,18 @@ def test_query_count_is_flat_in_the_number_of_participants(
     with django_assert_max_num_queries(len(one.captured_queries)):
         get_and_post(0)
     assert Absence.objects.filter(day=first).count() == 5
+
+
+def test_strictly_confidential_participant_only_with_the_authorisation(
+    login, caseworker, authorised_caseworker, participant, programme, week
+):
+    participant.address_protection = "strengt_fortrolig"
+    participant.save()
+    assert (
+        "Per Pettersen"
+        not in login(caseworker).get(URL, {"uke": week.isoformat()}).content.decode()
+    )
+    participant.caseworker = authorised_caseworker
+    participant.save()
+    page = login(authorised_caseworker).get(URL, {"uke": week.isoformat()}).content.decode()
+    assert "Per Pettersen" in page

@@ -108,7 +108,7 @@ def test_income_form_checks_shape_and_registers(login, caseworker, participant, 
     client = login(caseworker)
     url = reverse("stipend:income_register", args=[participant.pk])
     bad = client.post(url, {"kind": "arbeid", "applies_on": period[0].strftime("%d.%m.%Y")})
-    assert bad.status_code == 400
+    assert bad.status_code == 200
     assert "Oppgi antall timer" in bad.content.decode()
     ok = client.post(
         url,
@@ -336,3 +336,15 @@ def test_income_registered_by_mistake_can_be_removed(login, caseworker, particip
     assert record.hours == 7.5
     client.post(reverse("stipend:income_remove", args=[record.pk]))
     assert not participant.income_records.exists()
+
+
+def test_approver_sees_the_stipend_but_cannot_compute_or_approve(
+    login, approver, basis, participant, period
+):
+    client = login(approver)
+    page = client.get(reverse("stipend:basis_detail", args=[basis.pk])).content.decode()
+    assert "Godkjenn utbetalingsgrunnlaget" not in page
+    assert client.get(reverse("stipend:participant", args=[participant.pk])).status_code == 200
+    assert compute(client, participant, period).status_code == 403
+    approve = reverse("stipend:basis_approve", args=[basis.pk])
+    assert client.post(approve, {"version": basis.version}).status_code == 403

@@ -5,7 +5,6 @@ interrupted and ended programmes). Used by the demo_data command; idempotent."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 from django.utils import timezone
 
@@ -95,16 +94,6 @@ def _decide(*, kind, participant, drafter, approver, approve=True, **values) -> 
             status=DecisionStatus.APPROVED, approved_by=approver, approved_at=now
         )
     return decision
-
-
-# Apps that build on the case (stipend) add their demo data here from their AppConfig.ready,
-# so decisions never imports them. Each seed returns a line for the demo_data output.
-EXTRA_SEEDS: list[Callable[[], str]] = []
-
-
-def register_seed(seed: Callable[[], str]) -> None:
-    if seed not in EXTRA_SEEDS:
-        EXTRA_SEEDS.append(seed)
 
 
 def seed_cases() -> int:

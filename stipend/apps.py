@@ -13,7 +13,9 @@ class StipendConfig(AppConfig):
 
         deadlines.register_scan(scan_base_amount_missing)
 
-        from decisions import demo
+
+    def seed_demo(self) -> str:
+        """Demo data for `make run` (called by decisions' demo_data command)."""
         from stipend.demo import seed_stipend
 
-        demo.register_seed(seed_stipend)
+        return seed_stipend()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from caseworker.models import Office, Role, User
 from decisions.deadlines import scan_deadlines
-from decisions.demo import EXTRA_SEEDS, seed_cases
+from decisions.demo import seed_cases
 from participants.models import AddressProtection, Child, Participant
 from participants.national_id import make_synthetic_national_id
 
@@ -160,9 +161,11 @@ class Command(BaseCommand):
             staff = self._staff(offices)
             created = self._participants(offices, staff)
             cases = seed_cases()
-            extra = [seed() for seed in EXTRA_SEEDS]
+            # Apps that build on the case (plans, …) add their demo data through a
+            # `seed_demo()` on their AppConfig, so this command imports none of them.
+            seeded = [c.seed_demo() for c in apps.get_app_configs() if hasattr(c, "seed_demo")]
         self.stdout.write(f"Demosaker: {cases} nye søknader og program.")
-        for line in extra:
+        for line in seeded:
             self.stdout.write(line)
         # The worklist should show today's deadlines at once, not after the nightly scan.
         scan = scan_deadlines(timezone.localdate())

@@ -13,7 +13,6 @@ class StipendConfig(AppConfig):
 
         deadlines.register_scan(scan_base_amount_missing)
 
-
     def seed_demo(self) -> str:
         """Demo data for `make run` (called by decisions' demo_data command)."""
         from stipend.demo import seed_stipend

@@ -84,6 +84,11 @@ def _approver(user, obj=None) -> bool:
     return obj.office_id in user.office_ids() and obj.drafted_by_id != user.pk
 
 
+def _stipend_export(user, obj=None) -> bool:
+    """Payroll's CSV of an office's approved payment bases: its leaders and caseworkers."""
+    return bool(_roles(user) & {Role.CASEWORKER, Role.LEADER}) and has_participant_access(user)
+
+
 def _admin(user, obj=None) -> bool:
     return Role.ADMIN in _roles(user)
 
@@ -115,6 +120,12 @@ RULES: dict[str, Callable[..., bool]] = {
     "task.view": _view_participant,
     "task.reassign": _leader_on_participant,
     "admin.access": _admin,
+    # Attendance, absence and the stipend (issue 6): registering attendance and computing or
+    # approving a payment basis is the caseworker's (and leader's) work on a participant.
+    "attendance.register": _change_participant,
+    "stipend.view": _view_participant,
+    "stipend.change": _change_participant,
+    "stipend.export": _stipend_export,
 }
 
 

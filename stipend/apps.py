@@ -12,3 +12,9 @@ class StipendConfig(AppConfig):
         from stipend.deadlines import scan_base_amount_missing
 
         deadlines.register_scan(scan_base_amount_missing)
+
+    def seed_demo(self) -> str:
+        """Demo data for `make run` (called by decisions' demo_data command)."""
+        from stipend.demo import seed_stipend
+
+        return seed_stipend()

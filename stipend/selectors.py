@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from stipend.models import BaseAmount
+from django.db.models import Q, QuerySet
+
+from decisions.models import Programme
+from decisions.selectors import programme_history, programmes_with_decisions
+from participants.models import Participant
+from stipend.models import (
+    Absence,
+    AttendanceWeek,
+    BaseAmount,
+    BasisStatus,
+    OfficePaymentSetting,
+    PaymentBasis,
+    PaymentFrequency,
+)
+from stipend.rules import absence as absence_rules
+from stipend.rules import calendar as stipend_calendar
 from stipend.rules import rates
 
 
@@ -19,3 +36,152 @@ def base_amount_missing(day: datetime.date) -> bool:
     return not BaseAmount.objects.filter(
         effective_from__gte=rates.g_year_start(day), effective_from__lte=day
     ).exists()
+
+
+# --- Planned days, attendance and counters -----------------------------------------------------
+
+
+def planned_days(
+    programmes: Iterable[Programme], start: datetime.date, end: datetime.date
+) -> dict[int, list[datetime.date]]:
+    """The days attendance is registered for each programme (by id) between `start` and `end`:
+    working days (Monday–Friday, not Norwegian public holidays) on which the programme is
+    active — not interrupted, not on approved leave. THE one place "planned" is defined; when
+    the programme plan has weekdays, narrow it here. Programmes need their decisions and
+    leaves prefetched (decisions.selectors.programmes_with_decisions)."""
+    return {
+        p.pk: stipend_calendar.planned_days(programme_history(p), start, end) for p in programmes
+    }
+
+
+def absence_rules_view(rows: Iterable[Absence]) -> list[absence_rules.Absence]:
+    return [absence_rules.Absence(a.day, a.kind, a.override_reason) for a in rows]
+
+
+def counters_for(participant_id: int, on: datetime.date) -> absence_rules.Counters:
+    """S7 quota counters: egenmeldinger in the last 12 months, velferds- and feriedager this
+    calendar year. One query."""
+    since = min(on.replace(month=1, day=1), on - datetime.timedelta(days=370))
+    rows = Absence.objects.filter(participant_id=participant_id, day__gte=since, day__lte=on)
+    return absence_rules.counters(absence_rules_view(rows), on)
+
+
+def judged_absences(
+    participant_id: int, start: datetime.date, end: datetime.date
+) -> dict[datetime.date, absence_rules.Judged]:
+    """Absences in [start, end] with their effect on the stipend; the quotas are counted from
+    the earlier absences too (the calendar year and 12 months back)."""
+    since = min(start.replace(month=1, day=1), start - datetime.timedelta(days=370))
+    rows = Absence.objects.filter(participant_id=participant_id, day__gte=since, day__lte=end)
+    judged = absence_rules.judge(absence_rules_view(rows))
+    return {day: j for day, j in judged.items() if start <= day <= end}
+
+
+@dataclass
+class GridRow:
+    participant: Participant
+    programme: Programme
+    version: int
+    cells: list[tuple[datetime.date, bool, str]]
+    """(day, planned, absence kind or "" for present)."""
+    override_reason: str
+    warnings: list[str]
+
+
+def attendance_grid(user, week_start: datetime.date) -> list[GridRow]:
+    """The user's participants with a programme during the week, each with the week's days.
+    A fixed number of queries whatever the number of rows."""
+    week_end = week_start + datetime.timedelta(days=4)
+    programmes = list(
+        programmes_with_decisions(
+            Programme.objects.filter(
+                participant__in=Participant.objects.visible_to(user).filter(caseworker=user),
+                start_date__lte=week_end,
+            ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=week_start))
+        ).order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    planned = planned_days(programmes, week_start, week_end)
+    pids = [p.participant_id for p in programmes]
+    absences: dict[tuple[int, datetime.date], Absence] = {
+        (a.participant_id, a.day): a
+        for a in Absence.objects.filter(
+            participant_id__in=pids, day__gte=week_start, day__lte=week_end
+        )
+    }
+    versions = dict(
+        AttendanceWeek.objects.filter(participant_id__in=pids, week_start=week_start).values_list(
+            "participant_id", "version"
+        )
+    )
+    # Quota judgement needs the history back to a year; one query for all rows.
+    since = min(week_start.replace(month=1, day=1), week_start - datetime.timedelta(days=370))
+    history: dict[int, list[Absence]] = {}
+    for a in Absence.objects.filter(participant_id__in=pids, day__gte=since, day__lte=week_end):
+        history.setdefault(a.participant_id, []).append(a)
+    rows = []
+    for programme in programmes:
+        pid = programme.participant_id
+        days = [week_start + datetime.timedelta(days=i) for i in range(5)]
+        cells = []
+        reasons = set()
+        for day in days:
+            absence = absences.get((pid, day))
+            if absence and absence.override_reason:
+                reasons.add(absence.override_reason)
+            cells.append((day, day in planned[programme.pk], absence.kind if absence else ""))
+        judged = absence_rules.judge(absence_rules_view(history.get(pid, [])))
+        warnings = [
+            f"{j.absence.day:%d.%m.}: {j.note} – regnes som ugyldig fravær (S7)"
+            if j.payability == absence_rules.Payability.OVER_QUOTA
+            else f"{j.absence.day:%d.%m.}: {j.note} – kvoten er overstyrt"
+            for day, j in sorted(judged.items())
+            if week_start <= day <= week_end and j.note
+        ]
+        rows.append(
+            GridRow(
+                programme.participant,
+                programme,
+                versions.get(pid, 0),
+                cells,
+                "; ".join(sorted(reasons)),
+                warnings,
+            )
+        )
+    return rows
+
+
+# --- Payment bases ------------------------------------------------------------------------------
+
+
+def frequency_of(office_id: int) -> str:
+    setting = OfficePaymentSetting.objects.filter(office_id=office_id).first()
+    return setting.frequency if setting else PaymentFrequency.MONTHLY
+
+
+def bases_for_participant(participant_id: int) -> QuerySet[PaymentBasis]:
+    return PaymentBasis.objects.filter(participant_id=participant_id).select_related(
+        "approved_by", "programme"
+    )
+
+
+def basis_with_lines(qs: QuerySet[PaymentBasis]) -> QuerySet[PaymentBasis]:
+    return qs.select_related("approved_by", "computed_by", "programme", "office").prefetch_related(
+        "lines"
+    )
+
+
+def office_bases(user, start: datetime.date, end: datetime.date) -> QuerySet[PaymentBasis]:
+    """Approved payment bases of the user's offices with a period starting in [start, end], of
+    participants the user may see; lines prefetched (export and the office list)."""
+    return (
+        PaymentBasis.objects.filter(
+            status=BasisStatus.APPROVED,
+            office_id__in=user.office_ids(),
+            participant__in=Participant.objects.visible_to(user),
+            period_start__gte=start,
+            period_start__lte=end,
+        )
+        .select_related("participant", "office", "approved_by")
+        .prefetch_related("lines")
+        .order_by("period_start", "participant__last_name", "participant__first_name", "pk")
+    )

@@ -54,8 +54,10 @@ INSTALLED_APPS = [
     "caseworker",
     "participants",
     "decisions",
-    "stipend",
+    # plans before stipend: attendance is registered on the plan's days, so the demo data
+    # (seeded in this order) plans first.
     "plans",
+    "stipend",
 ]
 
 MIDDLEWARE = [

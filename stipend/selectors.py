@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from decisions.models import Programme
 from decisions.selectors import programme_history, programmes_with_decisions
 from participants.models import Participant
+from plans.selectors import planned_weekdays
 from stipend.models import (
     Absence,
     AttendanceWeek,
@@ -46,12 +47,20 @@ def planned_days(
 ) -> dict[int, list[datetime.date]]:
     """The days attendance is registered for each programme (by id) between `start` and `end`:
     working days (Monday–Friday, not Norwegian public holidays) on which the programme is
-    active — not interrupted, not on approved leave. THE one place "planned" is defined; when
-    the programme plan has weekdays, narrow it here. Programmes need their decisions and
-    leaves prefetched (decisions.selectors.programmes_with_decisions)."""
-    return {
-        p.pk: stipend_calendar.planned_days(programme_history(p), start, end) for p in programmes
-    }
+    active — not interrupted, not on approved leave — and, when the programme plan has
+    activities in the range, on which one of them takes place (plans.selectors). A programme
+    without a plan for the range is planned as full time on every working day (P1). THE one
+    place "planned" is defined. Programmes need their decisions and leaves prefetched
+    (decisions.selectors.programmes_with_decisions); the plan is one query for all of them."""
+    programmes = list(programmes)
+    plan = planned_weekdays([p.pk for p in programmes], start, end)
+    result = {}
+    for programme in programmes:
+        days = stipend_calendar.planned_days(programme_history(programme), start, end)
+        if programme.pk in plan:
+            days = [day for day in days if day in plan[programme.pk]]
+        result[programme.pk] = days
+    return result
 
 
 def absence_rules_view(rows: Iterable[Absence]) -> list[absence_rules.Absence]:

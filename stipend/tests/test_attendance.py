@@ -257,3 +257,24 @@ def test_strictly_confidential_participant_only_with_the_authorisation(
     participant.save()
     page = login(authorised_caseworker).get(URL, {"uke": week.isoformat()}).content.decode()
     assert "Per Pettersen" in page
+
+
+def test_planned_days_follow_the_plan_when_there_is_one(programme, week, caseworker):
+    """Without a plan every working day is planned (full time, P1); with activities only on
+    Monday and Wednesday, the grid asks for those two days only."""
+    from plans.models import PlanActivity
+
+    assert planned_of(programme, week) == [week + days(i) for i in range(5)]
+    PlanActivity.objects.create(
+        programme=programme,
+        participant=programme.participant,
+        created_by=caseworker,
+        updated_by=caseworker,
+        activity_type="arbeidspraksis",
+        name="Praksisplass",
+        start=week - days(7),
+        end=week + days(30),
+        weekdays=[0, 2],
+        hours_per_week=15,
+    )
+    assert planned_of(programme, week) == [week, week + days(2)]

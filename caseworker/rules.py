@@ -77,6 +77,20 @@ def _approver(user, obj=None) -> bool:
     return obj.office_id in user.office_ids() and obj.drafted_by_id != user.pk
 
 
+def _reviewer(user, obj=None) -> bool:
+    """Review a deltakerbevis (P6): a beslutter or leader of its office who did not write it
+    last (two people, as for decisions)."""
+    if not (_roles(user) & {Role.APPROVER, Role.LEADER}) or not user.office_ids():
+        return False
+    if obj is None:
+        return True
+    return obj.office_id in user.office_ids() and obj.edited_by_id != user.pk
+
+
+def _leader(user, obj=None) -> bool:
+    return Role.LEADER in _roles(user) and bool(user.office_ids())
+
+
 def _admin(user, obj=None) -> bool:
     return Role.ADMIN in _roles(user)
 
@@ -102,6 +116,11 @@ RULES: dict[str, Callable[..., bool]] = {
     # seeing it is seeing participants; reassigning them is a leader's job.
     "task.view": _view_participant,
     "task.reassign": _leader_on_participant,
+    # Documents (vedtaksbrev, deltakerbevis) are part of the case: reading one is reading the
+    # participant; reviewing a deltakerbevis takes a second person; a leader issues them in bulk.
+    "document.view": _view_participant,
+    "certificate.review": _reviewer,
+    "certificate.issue_batch": _leader,
     "admin.access": _admin,
 }
 

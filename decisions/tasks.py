@@ -27,3 +27,31 @@ def send_task_digests(day: str | None = None) -> dict[str, int]:
     day (DigestSent), so a retry after a mail-server failure sends only the ones still missing."""
     on = datetime.date.fromisoformat(day) if day else timezone.localdate()
     return {"sent": digest.send_task_digests(on)}
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, max_retries=5)
+def issue_decision_letter(decision_id: int) -> int:
+    """Make the vedtaksbrev of an approved decision (idempotent: one letter per decision)."""
+    from decisions.documents import letter_issue
+
+    return letter_issue(decision_id=decision_id).pk
+
+
+@shared_task
+def issue_missing_letters() -> int:
+    """Nightly sweep: letters for approved decisions that have none yet."""
+    from decisions.documents import letter_issue, letters_missing
+
+    missing = letters_missing()
+    for decision_id in missing:
+        letter_issue(decision_id=decision_id)
+    return len(missing)
+
+
+@shared_task
+def issue_certificate_batch(batch_id: int) -> dict[str, int]:
+    """A leader's batch of deltakerbevis; progress is counted on the CertificateBatch row."""
+    from decisions.documents import certificate_batch_run
+
+    batch = certificate_batch_run(batch_id)
+    return {"total": batch.total, "done": batch.done, "failed": batch.failed}

@@ -52,6 +52,17 @@ def case_summary(context, participant: Participant) -> dict:
     }
 
 
+@register.inclusion_tag("decisions/partials/_documents.html")
+def participant_documents(participant: Participant) -> dict:
+    """Vedtaksbrev and deltakerbevis of a participant the page has already loaded (and
+    audited) through participant_get_for; the PDF bytes are not loaded for the list."""
+    from decisions.models import Document
+
+    return {
+        "documents": list(Document.objects.filter(participant=participant).defer("pdf", "data"))
+    }
+
+
 @register.simple_tag(takes_context=True)
 def approval_queue_count(context) -> int:
     """Decisions awaiting approval that this approver may see (0 for everyone else)."""

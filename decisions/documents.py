@@ -228,7 +228,9 @@ def _office_block(participant: Participant, office) -> dict[str, Any]:
     anonymous = participant.address_protection == AddressProtection.STRICTLY_CONFIDENTIAL
     return {
         "anonymous": anonymous,
-        "name": "NAV" if anonymous else f"NAV {office.name}",
+        "name": "NAV"
+        if anonymous
+        else (office.name if office.name.startswith("NAV") else f"NAV {office.name}"),
         "unit_number": "" if anonymous else office.unit_number,
     }
 

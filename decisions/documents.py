@@ -649,7 +649,7 @@ def certificate_issue(*, certificate_id: int, issued_by: User) -> Document:
     """Issue a reviewed deltakerbevis as a stored PDF/A document, once."""
     with transaction.atomic():
         certificate = (
-            ParticipationCertificate.objects.select_for_update()
+            ParticipationCertificate.objects.select_for_update(of=("self",))
             .select_related("reviewed_by")
             .get(pk=certificate_id)
         )

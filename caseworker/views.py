@@ -14,6 +14,7 @@ from caseworker.audit import AuditContext
 from caseworker.forms import LoginForm
 from caseworker.models import Office, Role, User
 from caseworker.rules import permission_required, public
+from decisions.models import SYSTEM_TASK_KINDS, Task, TaskStatus
 from kvp.forms import attach_errors
 from participants import services
 from participants.forms import CaseloadReassignForm
@@ -57,6 +58,11 @@ def home(request: HttpRequest) -> HttpResponse:
                 )
             )
             .order_by("office__name", "-participant_count", "first_name")
+        )
+    if rules.can(user, "admin.access"):
+        # S2 and any other system task: about no participant, so only administrators see them.
+        context["system_tasks"] = list(
+            Task.objects.filter(kind__in=SYSTEM_TASK_KINDS, status=TaskStatus.OPEN)
         )
     context["offices"] = Office.objects.filter(pk__in=user.office_ids())
     return render(request, "caseworker/home.html", context)

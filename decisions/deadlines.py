@@ -24,6 +24,7 @@ second simply skips, and a re-run creates nothing because of the constraint.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -273,6 +274,26 @@ SELECT (SELECT COUNT(*) FROM created), (SELECT COUNT(*) FROM closed)
 """
 
 
+@dataclass(frozen=True)
+class ExtraScan:
+    """A task kind another app contributes to the scan: `desired` is a SELECT with the same
+    columns as the built-in kinds (participant_id, office_id, programme_id, application_id,
+    due_date, assignee_id); `params(today)` gives its extra query parameters."""
+
+    kind: str
+    desired: str
+    params: Callable[[datetime.date], dict[str, object]]
+
+
+_EXTRA_SCANS: dict[str, ExtraScan] = {}
+
+
+def register_scan(scan: ExtraScan) -> None:
+    """Let an app that builds on decisions (stipend's S2 check) join the nightly scan without
+    decisions importing it. Registering the same kind again replaces it (app reloads)."""
+    _EXTRA_SCANS[scan.kind] = scan
+
+
 def _params(today: datetime.date) -> dict[str, object]:
     return {
         "today": today,
@@ -328,5 +349,11 @@ def scan_deadlines(today: datetime.date) -> ScanResult:
             created, closed = cursor.fetchone()
             result.created[str(kind)] = created
             result.closed[str(kind)] = closed
+        for extra in _EXTRA_SCANS.values():
+            sql = _SYNC.format(desired=extra.desired, escalated="FALSE")
+            cursor.execute(sql, {**params, **extra.params(today), "kind": extra.kind})
+            created, closed = cursor.fetchone()
+            result.created[extra.kind] = created
+            result.closed[extra.kind] = closed
         cursor.execute("DROP TABLE kvp_scan_programme")
     return result

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "caseworker",
     "participants",
     "decisions",
+    "stipend",
 ]
 
 MIDDLEWARE = [

@@ -275,27 +275,70 @@ def _rights(decision: Decision, office: dict[str, Any]) -> list[str]:
     ]
 
 
+def _kr(amount: int) -> str:
+    return f"{amount:,}".replace(",", "\u00a0") + "\u00a0kr"
+
+
 def stipend_section(decision: Decision) -> dict[str, Any] | None:
-    """S1, S3, S4, S11: what a grant or extension letter says about kvalifiseringsstønad."""
+    """S1, S3, S4, S11: what a grant or extension letter says about kvalifiseringsstønad,
+    with the yearly amounts from the G in force when the period starts (stipend app)."""
+    from stipend.rules import rates
+    from stipend.selectors import base_amount_on
+
     if decision.kind not in (
         DecisionKind.GRANT,
         DecisionKind.EXTENSION,
         DecisionKind.SPECIAL_EXTENSION,
     ):
         return None
+    participant = decision.participant
+    start = decision.period_start
+    paragraphs = [
+        "Kvalifiseringsstønaden er 2,041 ganger grunnbeløpet (G) i året. Er du under 25 år, "
+        "er stønaden to tredjedeler av dette. Du får full sats fra den dagen du fyller 25 "
+        "år (sosialtjenesteloven § 35 og forskriften § 3).",
+        "Forsørger du barn under 18 år, får du barnetillegg for hvert barn for fem dager i "
+        "uken. Barnetillegget faller bort fra den dagen barnet fyller 18 år.",
+        "Stønaden betales etterskuddsvis etter registrert oppmøte. Beløpene endres når "
+        "grunnbeløpet endres 1. mai hvert år.",
+    ]
+    amounts: list[list[str]] = []
+    g = base_amount_on(start)
+    if g is not None:
+        under_25 = rates.is_under_25(participant.birth_date, start)
+        full = rates.yearly_rate(base_amount=g.amount, day=start, under_25=False)
+        young = rates.yearly_rate(base_amount=g.amount, day=start, under_25=True)
+        amounts.append(["Grunnbeløpet (G)", _kr(g.amount)])
+        amounts.append(["Full sats per år", _kr(full)])
+        amounts.append(["Sats per år for deg under 25 år", _kr(young)])
+        turns_25 = rules.add_years(participant.birth_date, 25)
+        if under_25:
+            text = f"Du er under 25 år når perioden starter, og får {_kr(young)} i året."
+            if turns_25 <= decision.period_end:
+                text += f" Fra {_d(turns_25)}, når du fyller 25 år, får du full sats, {_kr(full)}."
+        else:
+            text = f"Du får full sats, {_kr(full)} i året."
+        paragraphs.insert(1, text)
+    per_day = rates.child_supplement_per_day(start)
+    children = [
+        child
+        for child in participant.children.all()
+        if child.supported and child.turns_18_on() > start
+    ]
+    if per_day is not None and children:
+        amounts.append(["Barnetillegg per barn per dag", _kr(per_day)])
+        paragraphs.insert(
+            2,
+            f"Du forsørger {len(children)} barn under 18 år og får barnetillegg på "
+            f"{_kr(per_day)} per barn per dag, fem dager i uken.",
+        )
     return {
-        "paragraphs": [
-            "Kvalifiseringsstønaden er 2,041 ganger grunnbeløpet (G) i året. Er du under 25 år, "
-            "er stønaden to tredjedeler av dette. Du får full sats fra den dagen du fyller 25 "
-            "år (sosialtjenesteloven § 35 og forskriften § 3).",
-            "Forsørger du barn under 18 år, får du barnetillegg for hvert barn for fem dager i "
-            "uken.",
-            "Stønaden betales etterskuddsvis etter registrert oppmøte.",
-        ],
+        "paragraphs": paragraphs,
         # S11: without this clause a deduction would itself be an appealable enkeltvedtak.
         "absence_clause": "Fravær som ikke er godkjent, gir trekk i kvalifiseringsstønaden "
         "(sosialtjenesteloven § 36).",
-        "amounts": [],
+        "amounts": amounts,
+        "rate_date": _d(start),
     }
 
 
@@ -381,7 +424,7 @@ def _letter_decisions():
         "programme",
         "drafted_by",
         "approved_by",
-    ).prefetch_related("application__assessments")
+    ).prefetch_related("application__assessments", "participant__children")
 
 
 def letter_issue(*, decision_id: int) -> Document:

@@ -533,3 +533,57 @@ def test_participant_page_query_count_is_flat_in_documents(
     letter_for(interruption)
     with django_assert_max_num_queries(len(one) + 2):  # the decision list grows by one row
         client.get(url)
+
+
+# --- Stipend amounts (S1, S3, S4) from the G register ---------------------------------------
+
+
+def test_grant_letter_states_the_yearly_amounts_from_g(grant_letter):
+    grant, letter = grant_letter
+    content = text(letter.pdf)
+    # G 130 160 (from 1 May 2025) is in force when the period starts: 2.041 G and 2/3 of it.
+    assert grant.period_start >= datetime.date(2025, 5, 1)
+    assert "Grunnbeløpet (G) 130 160 kr" in content
+    assert "Full sats per år 265 657 kr" in content
+    assert "Sats per år for deg under 25 år 177 104 kr" in content
+    assert "Du får full sats, 265 657 kr i året." in content
+
+
+@pytest.mark.parametrize(
+    ("birthday_offset", "expected"),
+    [
+        (-1, "Du får full sats, 265 657 kr i året."),  # 25 the day before the period starts
+        (0, "Du får full sats, 265 657 kr i året."),  # 25 on the first day (S3)
+        (1, "Du er under 25 år når perioden starter, og får 177 104 kr i året. Fra "),
+    ],
+)
+def test_under_25_rate_and_the_day_the_full_rate_starts(birthday_offset, expected, office_a):
+    from decisions.rules import add_years as plus_years
+    from stipend.rules.rates import is_under_25
+    from tests.factories import ChildFactory, ParticipantFactory
+
+    start = datetime.date(2026, 1, 5)
+    turns_25 = start + days(birthday_offset)
+    young = ParticipantFactory(office=office_a, birth_date=plus_years(turns_25, -25))
+    assert is_under_25(young.birth_date, start) is (birthday_offset > 0)
+    ChildFactory(participant=young, birth_date=datetime.date(2020, 3, 1), supported=True)
+    ChildFactory(participant=young, birth_date=datetime.date(2008, 1, 5), supported=True)  # 18
+    decision = Decision(
+        kind="grant",
+        participant=young,
+        period_start=start,
+        period_end=start + days(364),
+    )
+    section = documents.stipend_section(decision)
+    joined = " ".join(section["paragraphs"])
+    assert (
+        expected.replace(" kr", "\u00a0kr")
+        .replace("265 657", "265\u00a0657")
+        .replace("177 104", "177\u00a0104")
+        in joined
+    )
+    if birthday_offset > 0:
+        assert f"Fra {fmt(turns_25)}, når du fyller 25 år, får du full sats" in joined
+    # S4: one child under 18 on the start day (the other turned 18 that day), 38 kr in 2026.
+    assert "Du forsørger 1 barn under 18 år og får barnetillegg på 38\u00a0kr per barn" in joined
+    assert ["Barnetillegg per barn per dag", "38\u00a0kr"] in section["amounts"]

@@ -587,3 +587,14 @@ def test_under_25_rate_and_the_day_the_full_rate_starts(birthday_offset, expecte
     # S4: one child under 18 on the start day (the other turned 18 that day), 38 kr in 2026.
     assert "Du forsørger 1 barn under 18 år og får barnetillegg på 38\u00a0kr per barn" in joined
     assert ["Barnetillegg per barn per dag", "38\u00a0kr"] in section["amounts"]
+
+
+def test_bench_letters_prints_time_per_letter_and_the_ratio(grant_letter):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("bench_letters", "--letters", "2", stdout=out)
+    printed = out.getvalue()
+    assert "2 vedtaksbrev" in printed and "ms per brev" in printed and "forhold:" in printed

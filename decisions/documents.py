@@ -779,9 +779,19 @@ def certificate_batch_start(*, ctx: AuditContext, office_id: int) -> Certificate
         transaction.on_commit(
             lambda: issue_certificate_batch.apply_async(
                 (batch_id,), queue=settings.KVP_DOCUMENT_QUEUE
-            )
+            ),
+            robust=True,
         )
     return batch
+
+
+def stale_certificate_batches() -> list[int]:
+    """Batches still unfinished an hour after they started (their job was lost)."""
+    return list(
+        CertificateBatch.objects.filter(
+            finished_at__isnull=True, created_at__lt=timezone.now() - datetime.timedelta(hours=1)
+        ).values_list("pk", flat=True)
+    )
 
 
 def certificate_batch_run(batch_id: int) -> CertificateBatch:

@@ -38,14 +38,23 @@ def issue_decision_letter(decision_id: int) -> int:
 
 
 @shared_task
-def issue_missing_letters() -> int:
-    """Nightly sweep: letters for approved decisions that have none yet."""
-    from decisions.documents import letter_issue, letters_missing
+def issue_missing_documents() -> dict[str, int]:
+    """Nightly sweep for jobs that never reached the broker: letters of approved decisions
+    that have none, and certificate batches left unfinished for more than an hour."""
+    from decisions.documents import (
+        certificate_batch_run,
+        letter_issue,
+        letters_missing,
+        stale_certificate_batches,
+    )
 
     missing = letters_missing()
     for decision_id in missing:
         letter_issue(decision_id=decision_id)
-    return len(missing)
+    stale = stale_certificate_batches()
+    for batch_id in stale:
+        certificate_batch_run(batch_id)
+    return {"letters": len(missing), "batches": len(stale)}
 
 
 @shared_task

@@ -311,3 +311,22 @@ def test_certificate_page_shows_the_preview(certificate, login, caseworker):
     html = page.content.decode()
     assert "Fyll ut deltakerbeviset" in html
     assert "Deltakerbevis for kvalifiseringsprogram" in html
+
+
+def test_a_batch_whose_job_was_lost_is_finished_by_the_nightly_sweep(
+    certificate, ended, login, caseworker, approver, leader, monkeypatch
+):
+    from decisions import tasks
+
+    certificate = _reviewed(certificate, ended, login, caseworker, approver)
+    monkeypatch.setattr(tasks.issue_certificate_batch, "apply_async", lambda *a, **k: None)
+    batch = documents.certificate_batch_start(
+        ctx=AuditContext(actor=leader), office_id=certificate.office_id
+    )
+    assert documents.stale_certificate_batches() == []  # just started: not stale yet
+    CertificateBatch.objects.filter(pk=batch.pk).update(
+        created_at=batch.created_at - datetime.timedelta(hours=1, minutes=1)
+    )
+    assert tasks.issue_missing_documents()["batches"] == 1  # (and the two letters)
+    certificate.refresh_from_db()
+    assert certificate.status == "issued"

@@ -412,11 +412,14 @@ def test_termination_drafts_the_deltakerbevis(
     assert certificate.status == "draft" and certificate.activities == []
 
 
-def test_the_nightly_sweep_makes_missing_letters(grant_letter, programme):
-    from decisions.tasks import issue_missing_letters
+def test_the_nightly_sweep_makes_missing_letters(programme):
+    from decisions.tasks import issue_missing_documents
 
-    assert documents.letters_missing() == []
-    assert issue_missing_letters() == 0
+    grant = programme.decisions.get(kind="grant")
+    assert documents.letters_missing() == [grant.pk]  # approved, but its job never ran
+    assert issue_missing_documents() == {"letters": 1, "batches": 0}
+    assert Document.objects.filter(decision=grant).count() == 1
+    assert issue_missing_documents() == {"letters": 0, "batches": 0}
 
 
 # --- Pages and access ---------------------------------------------------------------------------

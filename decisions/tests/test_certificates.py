@@ -330,3 +330,52 @@ def test_a_batch_whose_job_was_lost_is_finished_by_the_nightly_sweep(
     assert tasks.issue_missing_documents()["batches"] == 1  # (and the two letters)
     certificate.refresh_from_db()
     assert certificate.status == "issued"
+
+
+def _reviewed_certificates(office, count, drafter, reviewer, today):
+    """Ended programmes with reviewed certificates, written directly (no PDFs needed)."""
+    from decisions.models import Application
+    from tests.factories import ParticipantFactory
+
+    for _ in range(count):
+        person = ParticipantFactory(office=office)
+        application = Application.objects.create(
+            participant=person,
+            office=office,
+            received_on=today - days(400),
+            received_via="digital",
+            status="avgjort",
+            created_by=drafter,
+        )
+        programme = Programme.objects.create(
+            participant=person,
+            office=office,
+            application=application,
+            start_date=today - days(365),
+            ended_on=today - days(1),
+        )
+        ParticipationCertificate.objects.create(
+            programme=programme,
+            participant=person,
+            office=office,
+            status="reviewed",
+            edited_by=drafter,
+            reviewed_by=reviewer,
+        )
+
+
+def test_batch_page_query_count_is_flat_in_rows(
+    office_a, caseworker, approver, leader, login, today, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(leader)
+    url = reverse("decisions:certificate_batches")
+    _reviewed_certificates(office_a, 1, caseworker, approver, today)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert "1 kontrollert" in client.get(url).content.decode()
+    _reviewed_certificates(office_a, 4, caseworker, approver, today)
+    with django_assert_max_num_queries(len(one)):
+        assert "5 kontrollerte" in client.get(url).content.decode()

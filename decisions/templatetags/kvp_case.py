@@ -73,6 +73,19 @@ def approval_queue_count(context) -> int:
 
 
 @register.simple_tag(takes_context=True)
+def certificates_to_issue_count(context) -> int:
+    """Reviewed deltakerbevis of the leader's offices waiting to be issued (0 for others)."""
+    from decisions.models import CertificateStatus, ParticipationCertificate
+
+    user = _user(context)
+    if user is None or not permissions.can(user, "certificate.issue_batch"):
+        return 0
+    return ParticipationCertificate.objects.filter(
+        office_id__in=user.office_ids(), status=CertificateStatus.REVIEWED
+    ).count()
+
+
+@register.simple_tag(takes_context=True)
 def my_open_task_count(context) -> int:
     """Open tasks assigned to this user about participants they may see (0 for everyone else),
     for the header's "Oppgaver" and the front page."""

@@ -379,3 +379,17 @@ def test_batch_page_query_count_is_flat_in_rows(
     _reviewed_certificates(office_a, 4, caseworker, approver, today)
     with django_assert_max_num_queries(len(one)):
         assert "5 kontrollerte" in client.get(url).content.decode()
+
+
+def test_leader_front_page_counts_certificates_to_issue(
+    office_a, caseworker, approver, leader, login, today
+):
+    _reviewed_certificates(office_a, 2, caseworker, approver, today)
+    from bs4 import BeautifulSoup
+
+    def seen(user):
+        html = login(user).get("/").content.decode()
+        return " ".join(BeautifulSoup(html, "html.parser").get_text(" ").split())
+
+    assert "2 kontrollerte deltakerbevis venter på utstedelse" in seen(leader)
+    assert "deltakerbevis venter" not in seen(caseworker)

@@ -601,3 +601,26 @@ def test_bench_letters_prints_time_per_letter_and_the_ratio(grant_letter):
     call_command("bench_letters", "--letters", "2", stdout=out)
     printed = out.getvalue()
     assert "2 vedtaksbrev" in printed and "ms per brev" in printed and "forhold:" in printed
+
+
+def test_recording_the_notice_shows_the_klagefrist_with_the_letter(
+    grant_letter, login, caseworker, today
+):
+    """F2: the klagefrist runs three weeks from the day the letter reached the participant;
+    the letter's panel on the decision page shows its last day once the notice is recorded."""
+    from bs4 import BeautifulSoup
+
+    from decisions import rules
+
+    grant, letter = grant_letter
+    client = login(caseworker)
+    client.post(
+        reverse("decisions:decision_notice", args=[grant.pk]),
+        {"notice_date": fmt(today), "version": grant.version},
+    )
+    html = client.get(reverse("decisions:decision_detail", args=[grant.pk])).content.decode()
+    panel = BeautifulSoup(html, "html.parser").find(id="h-brev").parent
+    seen = " ".join(panel.get_text(" ").split())
+    deadline = rules.appeal_deadline(today)
+    assert f"Sendt til deltakeren {fmt(today)}. Klagefristen går ut {fmt(deadline)}." in seen
+    assert "Last ned vedtaksbrevet (PDF)" in seen

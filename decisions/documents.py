@@ -753,6 +753,9 @@ def certificate_batch_start(*, ctx: AuditContext, office_id: int) -> Certificate
             ParticipationCertificate.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(office_id=office_id, status=CertificateStatus.REVIEWED)
             .filter(Q(batch__isnull=True) | Q(batch__finished_at__isnull=False))
+            # Only persons the leader may see: strengt fortrolig and skjermet need the
+            # special authorisation, for issuing as for reading.
+            .filter(participant__in=Participant.objects.visible_to(leader))
             .values_list("pk", flat=True)
         )
         if not ids:

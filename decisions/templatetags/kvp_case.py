@@ -81,7 +81,7 @@ def certificates_to_issue_count(context) -> int:
     if user is None or not permissions.can(user, "certificate.issue_batch"):
         return 0
     return ParticipationCertificate.objects.filter(
-        office_id__in=user.office_ids(), status=CertificateStatus.REVIEWED
+        participant__in=Participant.objects.visible_to(user), status=CertificateStatus.REVIEWED
     ).count()
 
 

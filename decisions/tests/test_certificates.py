@@ -393,3 +393,18 @@ def test_leader_front_page_counts_certificates_to_issue(
 
     assert "2 kontrollerte deltakerbevis venter på utstedelse" in seen(leader)
     assert "deltakerbevis venter" not in seen(caseworker)
+
+
+def test_a_batch_leaves_out_persons_the_leader_may_not_see(
+    office_a, caseworker, approver, leader, today, monkeypatch
+):
+    from decisions import tasks
+
+    monkeypatch.setattr(tasks.issue_certificate_batch, "apply_async", lambda *a, **k: None)
+    _reviewed_certificates(office_a, 2, caseworker, approver, today)
+    hidden = ParticipationCertificate.objects.order_by("pk").first().participant
+    hidden.address_protection = AddressProtection.STRICTLY_CONFIDENTIAL
+    hidden.save()
+    batch = documents.certificate_batch_start(ctx=AuditContext(actor=leader), office_id=office_a.pk)
+    assert batch.total == 1
+    assert not batch.certificates.filter(participant=hidden).exists()

@@ -15,8 +15,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# Native libraries for WeasyPrint (PDF documents: Pango, HarfBuzz subsetting) and a font with
-# the Norwegian letters. Installed now so that the PDF work adds only a Python package.
+# Native libraries for WeasyPrint (PDF documents, kvp/pdf.py: Pango, HarfBuzz subsetting). The
+# documents embed Source Sans 3 from node_modules (@fontsource); DejaVu is the fallback font.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \

@@ -163,3 +163,10 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _document_jobs_stay_in_tests(settings):
+    # Approvals in transactional tests enqueue letter jobs; keep them off the queue that a
+    # developer's `make run` worker consumes. Tests with a worker set their own queue.
+    settings.KVP_DOCUMENT_QUEUE = "kvp-test-documents-unconsumed"

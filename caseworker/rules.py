@@ -89,6 +89,20 @@ def _stipend_export(user, obj=None) -> bool:
     return bool(_roles(user) & {Role.CASEWORKER, Role.LEADER}) and has_participant_access(user)
 
 
+def _reviewer(user, obj=None) -> bool:
+    """Review a deltakerbevis (P6): a beslutter or leader of its office who did not write it
+    last (two people, as for decisions)."""
+    if not (_roles(user) & {Role.APPROVER, Role.LEADER}) or not user.office_ids():
+        return False
+    if obj is None:
+        return True
+    return obj.office_id in user.office_ids() and obj.edited_by_id != user.pk
+
+
+def _leader(user, obj=None) -> bool:
+    return Role.LEADER in _roles(user) and bool(user.office_ids())
+
+
 def _admin(user, obj=None) -> bool:
     return Role.ADMIN in _roles(user)
 
@@ -119,6 +133,11 @@ RULES: dict[str, Callable[..., bool]] = {
     # seeing it is seeing participants; reassigning them is a leader's job.
     "task.view": _view_participant,
     "task.reassign": _leader_on_participant,
+    # Documents (vedtaksbrev, deltakerbevis) are part of the case: reading one is reading the
+    # participant; reviewing a deltakerbevis takes a second person; a leader issues them in bulk.
+    "document.view": _view_participant,
+    "certificate.review": _reviewer,
+    "certificate.issue_batch": _leader,
     "admin.access": _admin,
     # Attendance, absence and the stipend (issue 6): registering attendance and computing or
     # approving a payment basis is the caseworker's (and leader's) work on a participant.

@@ -199,3 +199,75 @@ def seed_cases() -> int:
             )
             Programme.objects.filter(pk=programme.pk).update(ended_on=last_day)
     return created
+
+
+DEMO_ACTIVITIES = [
+    ("Arbeidspraksis på lager", 0, 150, "30"),
+    ("Norskopplæring", 20, 200, "7.5"),
+    ("Jobbsøkingskurs", 200, None, "15"),
+]
+
+
+def seed_documents() -> tuple[int, int]:
+    """Letters for every approved demo decision (made as the Celery task would), and a
+    deltakerbevis for each ended programme: every other one reviewed and waiting for the
+    leader's batch, the rest still drafts. Idempotent. Returns (letters, certificates) made."""
+    from caseworker.audit import AuditContext
+    from decisions import documents
+    from decisions.models import CertificateStatus, ParticipationCertificate
+
+    letters = 0
+    for decision_id in documents.letters_missing():
+        documents.letter_issue(decision_id=decision_id)
+        letters += 1
+    certificates = 0
+    ended = (
+        Programme.objects.filter(ended_on__isnull=False, certificate__isnull=True)
+        .select_related("participant__caseworker", "office")
+        .order_by("pk")
+    )
+    approvers = {
+        u.office_id: u for u in User.objects.filter(roles__contains=[Role.APPROVER], is_active=True)
+    }
+    for index, programme in enumerate(ended):
+        drafter = (
+            programme.participant.caseworker
+            or User.objects.in_office(programme.office).caseworkers().first()
+        )
+        approver = approvers.get(programme.office_id)
+        if drafter is None or approver is None:
+            continue
+        certificate = documents.certificate_draft(
+            ctx=AuditContext(actor=drafter, path="demo_data"),
+            programme=programme,
+            drafted_by=drafter,
+        )
+        last = programme.ended_on
+        rows = [
+            {
+                "description": text,
+                "start": (programme.start_date + datetime.timedelta(days=first)).isoformat(),
+                "end": (
+                    min(last, programme.start_date + datetime.timedelta(days=end)) if end else last
+                ).isoformat(),
+                "hours_per_week": hours,
+            }
+            for text, first, end, hours in DEMO_ACTIVITIES
+        ]
+        fields = {
+            "activities": rows,
+            "attendance": "Stabilt oppmøte, om lag 95 % av avtalte timer.",
+            "competence": "Erfaring med varemottak, truck og lagerstyring.",
+            "resources": "Punktlig, løsningsorientert og god til å samarbeide.",
+            "progression": "Gikk fra halv dag til full arbeidsdag i løpet av praksisen.",
+        }
+        if index % 2 == 0:
+            fields |= {
+                "status": CertificateStatus.REVIEWED,
+                "reviewed_by": approver,
+                "reviewed_at": timezone.now(),
+                "sent_for_review_at": timezone.now(),
+            }
+        ParticipationCertificate.objects.filter(pk=certificate.pk).update(**fields)
+        certificates += 1
+    return letters, certificates

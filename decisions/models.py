@@ -585,3 +585,166 @@ class DigestSent(models.Model):
 
     def __str__(self) -> str:
         return f"Oppgavesammendrag {self.day:%d.%m.%Y}"
+
+
+# --- Documents: vedtaksbrev and deltakerbevis (decisions/documents.py) -------------------------
+
+
+class DocumentKind(models.TextChoices):
+    DECISION_LETTER = "vedtaksbrev", "Vedtaksbrev"
+    CERTIFICATE = "deltakerbevis", "Deltakerbevis"
+
+
+class Document(models.Model):
+    """An issued PDF/A document, kept as sent: the bytes, their SHA-256 and the exact data
+    the template was filled with. It is never rendered again; downloads serve these bytes
+    (STYLE 10), so a later change of name or address does not change what was sent."""
+
+    kind = models.CharField("type", max_length=20, choices=DocumentKind)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="documents", verbose_name="deltaker"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+    )
+    title = models.CharField("tittel", max_length=200)
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    data = models.JSONField("data dokumentet ble laget av")
+    template_version = models.CharField("malversjon", max_length=20)
+    created_at = models.DateTimeField("laget", auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "dokument"
+        verbose_name_plural = "dokumenter"
+        constraints = [
+            # The Celery task may run twice; the letter is made once.
+            models.UniqueConstraint(
+                fields=["decision"],
+                condition=Q(kind="vedtaksbrev"),
+                name="one_letter_per_decision",
+            ),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(kind="deltakerbevis"),
+                name="one_certificate_per_programme",
+            ),
+            models.CheckConstraint(
+                name="document_belongs_to_its_case",
+                condition=Q(kind="vedtaksbrev", decision__isnull=False)
+                | Q(kind="deltakerbevis", programme__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return f"{self.kind}-{self.created_at:%Y-%m-%d}-{self.pk}.pdf"
+
+
+class CertificateStatus(models.TextChoices):
+    DRAFT = "draft", "Utkast"
+    AWAITING_REVIEW = "awaiting_review", "Til kontroll"
+    REVIEWED = "reviewed", "Kontrollert – klar til utstedelse"
+    ISSUED = "issued", "Utstedt"
+
+
+class CertificateBatch(models.Model):
+    """A leader's "issue all reviewed certificates of the office": the Celery task counts its
+    progress here, and the page polls it."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "utstedelse av deltakerbevis"
+        verbose_name_plural = "utstedelser av deltakerbevis"
+
+    def __str__(self) -> str:
+        return f"Utstedelse av {self.total} deltakerbevis"
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class ParticipationCertificate(VersionedModel):
+    """Deltakerbevis (P6): drafted when a programme is ended, completed by the caseworker,
+    reviewed by someone else, then issued as a stored PDF/A Document."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.PROTECT, related_name="certificate"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="+", verbose_name="deltaker"
+    )
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        "status", max_length=20, choices=CertificateStatus, default=CertificateStatus.DRAFT
+    )
+    # [{"description", "start", "end" (ISO dates), "hours_per_week"}]: from the programme plan
+    # when it exists (documents.certificate_draft_data), else filled in by the caseworker.
+    activities = models.JSONField("tiltak og aktiviteter", default=list, blank=True)
+    full_time = models.BooleanField("programmet var på full tid", default=True)  # P1
+    attendance = models.TextField("oppmøte", blank=True)
+    competence = models.TextField("arbeidsrelevant kompetanse", blank=True)
+    resources = models.TextField("ressurser", blank=True)
+    progression = models.TextField("progresjon", blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_for_review_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    document = models.OneToOneField(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    batch = models.ForeignKey(
+        CertificateBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="certificates",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "deltakerbevis"
+        verbose_name_plural = "deltakerbevis"
+        constraints = [
+            models.CheckConstraint(
+                name="certificate_not_self_reviewed",
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=F("edited_by")),
+            ),
+            models.CheckConstraint(
+                name="certificate_issued_has_document",
+                condition=~Q(status="issued") | Q(document__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deltakerbevis ({self.get_status_display().lower()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == CertificateStatus.DRAFT

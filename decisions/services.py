@@ -487,6 +487,7 @@ def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version:
         )
         current.refresh_from_db()
         _apply_effects(current)
+        _documents_follow(ctx, current)
         _audit(
             ctx,
             action=AuditAction.CHANGE,
@@ -520,6 +521,18 @@ def _apply_effects(decision: Decision) -> None:
         )
     elif decision.kind == DecisionKind.TERMINATION:
         Programme.objects.filter(pk=decision.programme_id).update(ended_on=decision.effective_date)
+
+
+def _documents_follow(ctx: AuditContext, decision: Decision) -> None:
+    """F1/F2: the vedtaksbrev is made by a Celery task once the approval commits. P6: ending
+    a programme drafts its deltakerbevis in the same transaction."""
+    from decisions import documents
+
+    documents.letter_enqueue(decision)
+    if decision.kind == DecisionKind.TERMINATION:
+        documents.certificate_draft(
+            ctx=ctx, programme=decision.programme, drafted_by=decision.drafted_by
+        )
 
 
 def decision_return(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from decisions import views, worklist
+from decisions import document_views, views, worklist
 from kvp import converters  # noqa: F401  (registers <id:…>)
 
 app_name = "decisions"
@@ -39,4 +39,23 @@ urlpatterns = [
     path("vedtak/<id:pk>/godkjenn/", views.decision_approve, name="decision_approve"),
     path("vedtak/<id:pk>/returner/", views.decision_return, name="decision_return"),
     path("vedtak/<id:pk>/underretning/", views.decision_notice, name="decision_notice"),
+    path("vedtak/<id:pk>/brev/", document_views.letter_preview, name="letter_preview"),
+    path("dokument/<id:pk>/", document_views.document_download, name="document_download"),
+    path("deltakerbevis/<id:pk>/", document_views.certificate_detail, name="certificate_detail"),
+    path("deltakerbevis/<id:pk>/send/", document_views.certificate_send, name="certificate_send"),
+    path(
+        "deltakerbevis/<id:pk>/kontroll/",
+        document_views.certificate_review,
+        name="certificate_review",
+    ),
+    path(
+        "deltakerbevis/utstedelse/",
+        document_views.certificate_batches,
+        name="certificate_batches",
+    ),
+    path(
+        "deltakerbevis/utstedelse/<id:pk>/",
+        document_views.certificate_batch,
+        name="certificate_batch",
+    ),
 ]

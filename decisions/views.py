@@ -24,9 +24,8 @@ from caseworker import rules as permissions
 from caseworker.audit import AuditAction, AuditContext, audit_record_many
 from caseworker.rules import permission_required
 from decisions import rules, selectors, services
+from decisions.documents import decision_detail_rows
 from decisions.forms import (
-    D4_LABELS,
-    SITUATION_AFTER_LABELS,
     ApplicationCloseForm,
     ApplicationRegisterForm,
     AssessmentForm,
@@ -44,9 +43,11 @@ from decisions.models import (
     Decision,
     DecisionKind,
     DecisionStatus,
+    Document,
+    DocumentKind,
+    ParticipationCertificate,
     Programme,
     ReturnReason,
-    TerminationReason,
 )
 from decisions.overview import KIND_SLUGS, decisions_prefetch, programme_overview
 from kvp.forms import attach_errors
@@ -294,6 +295,7 @@ def _programme_page(request: HttpRequest, programme: Programme, *, leave_form=No
             "overview": overview,
             "may_change": may_change,
             "leaves": list(programme.leaves.all()),
+            "certificate": ParticipationCertificate.objects.filter(programme=programme).first(),
             "leave_form": leave_form,
         },
     )
@@ -457,61 +459,6 @@ def decision_create_for_programme(request: HttpRequest, pk: int, kind: str) -> H
 # --- One decision -----------------------------------------------------------------------------
 
 
-def _detail_rows(decision: Decision) -> list[tuple[str, str]]:
-    """The kind-specific content of a decision as (label, text) rows."""
-    details = decision.details or {}
-    rows: list[tuple[str, str]] = []
-    kind = decision.kind
-    if kind == DecisionKind.REJECTION:
-        unmet = details.get("unmet_conditions") or []
-        rows.append(
-            (
-                "Vilkår som ikke er oppfylt",
-                "; ".join(rules.CONDITION_LABELS.get(c, c) for c in unmet) or "Ingen valgt",
-            )
-        )
-        if details.get("v4_exception"):
-            rows.append(("Unntak etter § 29 tredje ledd (V4)", "Ja"))
-            rows.append(("Begrunnelse for unntaket", details.get("v4_reason", "")))
-    elif kind == DecisionKind.SPECIAL_EXTENSION:
-        d4 = details.get("d4_assessment") or {}
-        rows += [(label, d4.get(key, "")) for key, label in D4_LABELS.items()]
-    elif kind == DecisionKind.INTERRUPTION:
-        rows.append(("Årsak til avbruddet", details.get("interruption_reason", "")))
-    elif kind == DecisionKind.RESUMPTION:
-        rows.append(("Vurdering (A3)", details.get("a3_assessment", "")))
-    elif kind == DecisionKind.TERMINATION:
-        reason = details.get("termination_reason", "")
-        situation = details.get("situation_after", "")
-        rows.append(
-            (
-                "Årsak",
-                TerminationReason(reason).label if reason in TerminationReason.values else reason,
-            )
-        )
-        rows.append(
-            (
-                "Situasjon etter programmet",
-                f"{SITUATION_AFTER_LABELS[situation]} (kode {situation})"
-                if situation in SITUATION_AFTER_LABELS
-                else situation,
-            )
-        )
-        cause = details.get("absence_cause")
-        if cause:
-            started = details.get("absence_started")
-            started_text = (
-                datetime.date.fromisoformat(started).strftime("%d.%m.%Y") if started else ""
-            )
-            rows.append(
-                (
-                    "Fravær knyttet til",
-                    f"{rules.ABSENCE_CAUSE_LABELS.get(cause, cause)}, fra {started_text}",
-                )
-            )
-    return rows
-
-
 def _decision_page(
     request: HttpRequest,
     decision: Decision,
@@ -530,7 +477,7 @@ def _decision_page(
     context = {
         "participant": participant,
         "decision": decision,
-        "detail_rows": _detail_rows(decision),
+        "detail_rows": decision_detail_rows(decision),
         "check": check,
         "may_edit": may_change and decision.is_editable,
         "may_send": may_change and decision.is_editable and check is not None and check.allowed,
@@ -545,6 +492,16 @@ def _decision_page(
         or (ReturnForm(decision=decision) if awaiting and may_approve else None),
         "notice_form": notice_form
         or (NoticeForm(decision=decision) if approved and may_change else None),
+        "letter": Document.objects.filter(kind=DocumentKind.DECISION_LETTER, decision=decision)
+        .defer("pdf", "data")
+        .first()
+        if approved
+        else None,
+        "certificate": ParticipationCertificate.objects.filter(
+            programme_id=decision.programme_id
+        ).first()
+        if approved and decision.kind == DecisionKind.TERMINATION
+        else None,
         "return_reason_label": ReturnReason(decision.return_reason).label
         if decision.return_reason in ReturnReason.values
         else "",

@@ -25,4 +25,9 @@ app.conf.beat_schedule = {
         "task": "decisions.tasks.send_task_digests",
         "schedule": crontab(hour=6, minute=30, day_of_week="mon-fri"),
     },
+    # Letters and certificate batches whose job never reached the broker.
+    "issue-missing-documents": {
+        "task": "decisions.tasks.issue_missing_documents",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }

@@ -218,6 +218,9 @@ KVP_DECISION_PERIOD_LEAD_DAYS = int(env("KVP_DECISION_PERIOD_LEAD_DAYS", "42"))
 KVP_AGE_EVENT_LEAD_DAYS = int(env("KVP_AGE_EVENT_LEAD_DAYS", "42"))
 # Take the client address from X-Forwarded-For (set only behind a trusted proxy).
 KVP_TRUST_X_FORWARDED_FOR = env_bool("KVP_TRUST_X_FORWARDED_FOR", False)
+# The Celery queue that makes PDF documents (vedtaksbrev, deltakerbevis); tests give each
+# process its own so that only their own worker takes the jobs.
+KVP_DOCUMENT_QUEUE = env("KVP_DOCUMENT_QUEUE", "celery")
 
 LOGGING = {
     "version": 1,
@@ -225,4 +228,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs each rendering step at INFO; its warnings still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}},
 }

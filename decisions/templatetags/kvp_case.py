@@ -52,6 +52,17 @@ def case_summary(context, participant: Participant) -> dict:
     }
 
 
+@register.inclusion_tag("decisions/partials/_documents.html")
+def participant_documents(participant: Participant) -> dict:
+    """Vedtaksbrev and deltakerbevis of a participant the page has already loaded (and
+    audited) through participant_get_for; the PDF bytes are not loaded for the list."""
+    from decisions.models import Document
+
+    return {
+        "documents": list(Document.objects.filter(participant=participant).defer("pdf", "data"))
+    }
+
+
 @register.simple_tag(takes_context=True)
 def approval_queue_count(context) -> int:
     """Decisions awaiting approval that this approver may see (0 for everyone else)."""
@@ -59,6 +70,19 @@ def approval_queue_count(context) -> int:
     if user is None or not permissions.can(user, "decision.approve"):
         return 0
     return selectors.approval_queue(user).count()
+
+
+@register.simple_tag(takes_context=True)
+def certificates_to_issue_count(context) -> int:
+    """Reviewed deltakerbevis of the leader's offices waiting to be issued (0 for others)."""
+    from decisions.models import CertificateStatus, ParticipationCertificate
+
+    user = _user(context)
+    if user is None or not permissions.can(user, "certificate.issue_batch"):
+        return 0
+    return ParticipationCertificate.objects.filter(
+        participant__in=Participant.objects.visible_to(user), status=CertificateStatus.REVIEWED
+    ).count()
 
 
 @register.simple_tag(takes_context=True)

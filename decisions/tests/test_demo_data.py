@@ -33,3 +33,11 @@ def test_demo_data_is_idempotent_and_every_programme_is_lawful(db, settings):
         )
     assert {"active", "interrupted", "ended"} <= states
     assert Decision.objects.filter(status=DecisionStatus.AWAITING_APPROVAL).exists()
+    # Every approved decision has its letter; ended programmes have a deltakerbevis.
+    from decisions.models import Document, ParticipationCertificate
+
+    approved = Decision.objects.filter(status=DecisionStatus.APPROVED).count()
+    assert Document.objects.filter(kind="vedtaksbrev").count() == approved
+    ended = Programme.objects.filter(ended_on__isnull=False).count()
+    assert ParticipationCertificate.objects.count() == ended > 0
+    assert ParticipationCertificate.objects.filter(status="reviewed").exists()

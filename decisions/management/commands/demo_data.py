@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from caseworker.models import Office, Role, User
 from decisions.deadlines import scan_deadlines
-from decisions.demo import seed_cases
+from decisions.demo import seed_cases, seed_documents
 from participants.models import AddressProtection, Child, Participant
 from participants.national_id import make_synthetic_national_id
 
@@ -167,6 +167,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demosaker: {cases} nye søknader og program.")
         for line in seeded:
             self.stdout.write(line)
+        with transaction.atomic():
+            letters, certificates = seed_documents()
+        self.stdout.write(
+            f"Dokumenter: {letters} nye vedtaksbrev, {certificates} nye deltakerbevis."
+        )
         # The worklist should show today's deadlines at once, not after the nightly scan.
         scan = scan_deadlines(timezone.localdate())
         self.stdout.write(f"Fristskanning: {sum(scan.created.values())} nye oppgaver.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -492,11 +493,25 @@ def letters_missing() -> list[int]:
 # --- Deltakerbevis (P6) -------------------------------------------------------------------------
 
 
+CertificateSource = Callable[[Programme], dict[str, Any]]
+_CERTIFICATE_SOURCES: list[CertificateSource] = []
+
+
+def register_certificate_source(source: CertificateSource) -> None:
+    """Let an app that builds on decisions prefill new deltakerbevis drafts (the plan's
+    activities, registered attendance) without decisions importing it."""
+    if source not in _CERTIFICATE_SOURCES:
+        _CERTIFICATE_SOURCES.append(source)
+
+
 def certificate_draft_data(programme: Programme) -> dict[str, Any]:
-    """What a new deltakerbevis starts with. The programme plan and attendance registration
-    are not in the system yet, so the activity rows start empty and the caseworker fills
-    them in; when they are, prefill `activities` and `attendance` from them here."""
-    return {"activities": [], "full_time": True, "attendance": ""}
+    """What a new deltakerbevis starts with (P6): the activity rows from the programme plan
+    and the attendance from registered attendance, when those apps registered a source; the
+    caseworker reviews and completes them."""
+    data: dict[str, Any] = {"activities": [], "full_time": True, "attendance": ""}
+    for source in _CERTIFICATE_SOURCES:
+        data.update(source(programme))
+    return data
 
 
 def certificate_draft(

@@ -6,6 +6,13 @@ class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = "Programplan"
 
+    def ready(self) -> None:
+        # A new deltakerbevis lists the plan's activities; decisions never imports plans.
+        from decisions import documents
+        from plans.certificate import certificate_activities
+
+        documents.register_certificate_source(certificate_activities)
+
     def seed_demo(self) -> str:
         """Demo plans for the demo programmes (the demo_data command calls every app's
         seed_demo, so decisions need not know about plans)."""

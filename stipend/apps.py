@@ -12,6 +12,11 @@ class StipendConfig(AppConfig):
         from stipend.deadlines import scan_base_amount_missing
 
         deadlines.register_scan(scan_base_amount_missing)
+        # A new deltakerbevis states the registered attendance (P6).
+        from decisions import documents
+        from stipend.certificate import certificate_attendance
+
+        documents.register_certificate_source(certificate_attendance)
 
     def seed_demo(self) -> str:
         """Demo data for `make run` (called by decisions' demo_data command)."""

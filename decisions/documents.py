@@ -223,7 +223,7 @@ def _facts(decision: Decision) -> list[list[str]]:
     return rows
 
 
-def _office_block(participant: Participant, office) -> dict[str, Any]:
+def office_block(participant: Participant, office) -> dict[str, Any]:
     """Strengt fortrolig: the letter must not reveal where the person lives, so it is signed
     "NAV" only, without the office's name (which would point to the municipality)."""
     anonymous = participant.address_protection == AddressProtection.STRICTLY_CONFIDENTIAL
@@ -236,7 +236,7 @@ def _office_block(participant: Participant, office) -> dict[str, Any]:
     }
 
 
-def _recipient(participant: Participant) -> dict[str, Any]:
+def recipient_block(participant: Participant) -> dict[str, Any]:
     """Fortrolig and strengt fortrolig: no address anywhere in the document."""
     lines: list[str] = []
     if not participant.has_protected_address:
@@ -347,7 +347,7 @@ def letter_data(decision: Decision, *, on: datetime.date | None = None) -> dict[
     """Everything the vedtaksbrev shows, as plain JSON-ready data. `on` is the letter's date:
     the approval day, or today for a preview."""
     participant = decision.participant
-    office = _office_block(participant, decision.office)
+    office = office_block(participant, decision.office)
     if on is None:
         on = (
             timezone.localtime(decision.approved_at).date()
@@ -366,7 +366,7 @@ def letter_data(decision: Decision, *, on: datetime.date | None = None) -> dict[
         "kind": decision.kind,
         "letter_date": _d(on),
         "office": office,
-        "recipient": _recipient(participant),
+        "recipient": recipient_block(participant),
         "outcome": _outcome(decision),
         "period": (
             {"start": _d(decision.period_start), "end": _d(decision.period_end)}
@@ -666,7 +666,7 @@ def certificate_data(
     history = programme_history(programme)
     end = programme.ended_on or history.current_period.end
     used = rules.programme_time_used(history, end)
-    office = _office_block(participant, programme.office)
+    office = office_block(participant, programme.office)
     reviewer = certificate.reviewed_by
     return {
         "template_version": CERTIFICATE_TEMPLATE_VERSION,

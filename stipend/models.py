@@ -316,3 +316,32 @@ class PaymentLine(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class Payslip(models.Model):
+    """The participant's payslip for an approved payment basis, kept as issued (STYLE 10): the
+    PDF/A bytes, their SHA-256 and the data they were made from. A back pay added later to the
+    basis gives a new payslip covering it; the earlier one stays as it was."""
+
+    basis = models.ForeignKey(PaymentBasis, on_delete=models.PROTECT, related_name="payslips")
+    line_count = models.PositiveIntegerField("antall linjer")
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    data = models.JSONField("data lønnsslippen ble laget av")
+    created_at = models.DateTimeField("laget", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-line_count"]
+        verbose_name = "lønnsslipp"
+        verbose_name_plural = "lønnsslipper"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basis", "line_count"], name="one_payslip_per_basis_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lønnsslipp {self.basis}"

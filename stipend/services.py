@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,7 @@ from stipend.models import (
     IncomeRecord,
     PaymentBasis,
     PaymentLine,
+    Payslip,
 )
 from stipend.rules import absence as absence_rules
 from stipend.rules import calculation
@@ -533,3 +535,66 @@ def payment_bases_export(
         detail={"from": start.isoformat(), "to": end.isoformat()},
     )
     return out.getvalue()
+
+
+# --- The participant's payslip (PDF/A) -----------------------------------------------------------
+
+
+def payslip_data(basis: PaymentBasis) -> dict[str, object]:
+    """What the payslip shows, as plain JSON: kept with the PDF (lines prefetched)."""
+    from decisions.documents import office_block, recipient_block
+
+    participant = basis.participant
+    lines = list(basis.lines.all())
+    period = f"{fmt(basis.period_start)}–{fmt(basis.period_end)}"
+    return {
+        "title": f"Kvalifiseringsstønad {period}",
+        "made_on": fmt(timezone.localdate()),
+        "office": office_block(participant, basis.office),
+        "recipient": recipient_block(participant),
+        "period": period,
+        "approved_on": fmt(timezone.localtime(basis.approved_at).date()),
+        "lines": [
+            {"text": line.text, "rule": line.rule, "amount": kroner(line.amount_ore)}
+            for line in lines
+        ],
+        "has_back_pay": any(line.kind == LineKind.BACK_PAY for line in lines),
+        "total": kroner(basis_total(basis)),
+    }
+
+
+def payslip_issue(*, ctx: AuditContext, basis: PaymentBasis) -> Payslip:
+    """The payslip of an approved basis as it stands: made once per state of the basis (one
+    per number of lines, so a later back pay gives a new one) and then served as stored."""
+    from django.template.loader import render_to_string
+
+    from kvp.pdf import html_to_pdf
+
+    if not basis.is_approved:
+        raise ValidationError("Lønnsslipp lages bare for godkjente utbetalingsgrunnlag.")
+    line_count = len(basis.lines.all())
+    existing = basis.payslips.filter(line_count=line_count).first()
+    if existing:
+        return existing
+    data = payslip_data(basis)
+    pdf = html_to_pdf(render_to_string("pdf/payslip.html", {"slip": data}), title=data["title"])
+    try:
+        with transaction.atomic():
+            payslip = Payslip.objects.create(
+                basis=basis,
+                line_count=line_count,
+                pdf=pdf,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                data=data,
+                created_by=ctx.actor,
+            )
+            audit_record(
+                ctx,
+                action=AuditAction.CREATE,
+                object_type="payslip",
+                object_id=payslip.pk,
+                participant_id=basis.participant_id,
+            )
+    except IntegrityError:  # made by a simultaneous request
+        return basis.payslips.get(line_count=line_count)
+    return payslip

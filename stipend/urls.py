@@ -13,6 +13,7 @@ urlpatterns = [
     path("inntekt/<id:pk>/fjern/", views.income_remove, name="income_remove"),
     path("grunnlag/<id:pk>/", views.basis_detail, name="basis_detail"),
     path("grunnlag/<id:pk>/godkjenn/", views.basis_approve, name="basis_approve"),
+    path("grunnlag/<id:pk>/lonnsslipp.pdf", views.basis_payslip, name="basis_payslip"),
     path("kontor/", views.office_bases, name="office"),
     path("kontor/eksport.csv", views.office_export, name="office_export"),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseworker import rules as permissions
-from caseworker.audit import AuditAction, AuditContext, audit_record_many
+from caseworker.audit import AuditAction, AuditContext, audit_record, audit_record_many
 from caseworker.rules import permission_required
 from decisions.models import Programme
 from decisions.selectors import programmes_with_decisions
@@ -295,6 +295,35 @@ def basis_approve(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "Utbetalingsgrunnlaget er godkjent og kan eksporteres.")
     return redirect("stipend:basis_detail", pk=pk)
+
+
+@require_GET
+@permission_required("stipend.view")
+def basis_payslip(request: HttpRequest, pk: int) -> HttpResponse:
+    """The participant's payslip (PDF/A) for an approved basis: made once for each state of the
+    basis and then served as stored. Audited as an export."""
+    basis = case_object_get_for(
+        request, _bases(), pk, permission="stipend.view", object_type="payment_basis"
+    )
+    try:
+        payslip = services.payslip_issue(ctx=_ctx(request), basis=basis)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("stipend:basis_detail", pk=pk)
+    audit_record(
+        _ctx(request),
+        action=AuditAction.EXPORT,
+        object_type="payslip",
+        object_id=payslip.pk,
+        participant_id=basis.participant_id,
+        detail={"sha256": payslip.sha256},
+    )
+    filename = f"kvalifiseringsstonad-{basis.period_start:%Y-%m-%d}-{basis.period_end:%Y-%m-%d}.pdf"
+    response = HttpResponse(bytes(payslip.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # --- The office: approved bases and the payroll export -------------------------------------------

@@ -23,6 +23,8 @@ from decisions.models import (
     Decision,
     DecisionKind,
     DecisionStatus,
+    Document,
+    DocumentKind,
     EligibilityAssessment,
     Programme,
     Task,
@@ -563,6 +565,13 @@ def decision_record_notice(
         raise ValidationError("Bare vedtatte vedtak kan sendes.")
     if decision.notice_date is not None:
         raise ValidationError("Underretningsdatoen er allerede registrert.")
+    if not Document.objects.filter(kind=DocumentKind.DECISION_LETTER, decision=decision).exists():
+        # F2: the klagefrist runs from when the letter reached the participant; there is
+        # nothing to send until the letter is made (a Celery job, seconds after approval).
+        raise ValidationError(
+            "Vedtaksbrevet er ikke laget ennå. Det lages like etter godkjenningen; last siden "
+            "på nytt om litt, og registrer så at brevet er sendt."
+        )
     if not timezone.localtime(decision.approved_at).date() <= notice_date <= timezone.localdate():
         raise ValidationError({"notice_date": "Datoen må være mellom vedtaksdatoen og i dag."})
     return _change(ctx, decision, expected_version, "Vedtaket", notice_date=notice_date)

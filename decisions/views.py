@@ -474,6 +474,13 @@ def _decision_page(
     awaiting = decision.status == DecisionStatus.AWAITING_APPROVAL
     approved = decision.status == DecisionStatus.APPROVED
     check = None if approved else services.decision_check(decision)
+    letter = (
+        Document.objects.filter(kind=DocumentKind.DECISION_LETTER, decision=decision)
+        .defer("pdf", "data")
+        .first()
+        if approved
+        else None
+    )
     context = {
         "participant": participant,
         "decision": decision,
@@ -483,7 +490,11 @@ def _decision_page(
         "may_send": may_change and decision.is_editable and check is not None and check.allowed,
         "may_approve": awaiting and may_approve,
         "own_decision": awaiting and is_approver and decision.drafted_by_id == user.pk,
-        "may_record_notice": approved and decision.notice_date is None and may_change,
+        # F2: the klagefrist runs from the letter reaching the participant; it must exist.
+        "may_record_notice": approved
+        and decision.notice_date is None
+        and may_change
+        and letter is not None,
         "appeal_deadline": (
             rules.appeal_deadline(decision.notice_date) if decision.notice_date else None
         ),
@@ -492,11 +503,7 @@ def _decision_page(
         or (ReturnForm(decision=decision) if awaiting and may_approve else None),
         "notice_form": notice_form
         or (NoticeForm(decision=decision) if approved and may_change else None),
-        "letter": Document.objects.filter(kind=DocumentKind.DECISION_LETTER, decision=decision)
-        .defer("pdf", "data")
-        .first()
-        if approved
-        else None,
+        "letter": letter,
         "certificate": ParticipationCertificate.objects.filter(
             programme_id=decision.programme_id
         ).first()

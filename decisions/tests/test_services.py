@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from decisions import rules, services
+from decisions import documents, rules, services
 from decisions.models import ApplicationStatus, DecisionStatus, Programme
 from decisions.selectors import open_programme, programme_history
 from decisions.tests.helpers import add_years, approve, days, draft
@@ -237,6 +237,11 @@ def test_rejection_when_all_conditions_hold_needs_the_V4_exception(
 
 def test_notice_date_starts_the_klagefrist_F2(programme, as_caseworker, today):
     grant = programme.decisions.get()
+    with pytest.raises(ValidationError, match="Vedtaksbrevet er ikke laget"):
+        services.decision_record_notice(
+            ctx=as_caseworker, decision=grant, notice_date=today, expected_version=grant.version
+        )
+    documents.letter_issue(decision_id=grant.pk)
     grant = services.decision_record_notice(
         ctx=as_caseworker, decision=grant, notice_date=today, expected_version=grant.version
     )

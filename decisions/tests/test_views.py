@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from caseworker.audit import AuditContext
 from caseworker.models import AuditEvent, Role
-from decisions import rules, services
+from decisions import documents, rules, services
 from decisions.models import (
     Application,
     ApplicationStatus,
@@ -284,8 +284,15 @@ def test_register_assess_grant_send_approve_makes_the_programme_active(
     # The queue is empty again.
     assert "Ingen vedtak venter på godkjenning" in text_of(client.get(url("queue")))
 
-    # The notice date is recorded (by the caseworker); the klagefrist is 3 weeks later (F2).
+    # Until the letter is made, there is nothing to send.
     client = login(caseworker)
+    response = client.post(
+        url("decision_notice", grant.pk), {"notice_date": d(today), "version": grant.version}
+    )
+    assert "Vedtaksbrevet er ikke laget ennå" in text_of(response)
+    # The letter job has run; the notice date is recorded (by the caseworker); the klagefrist
+    # is 3 weeks later (F2).
+    documents.letter_issue(decision_id=grant.pk)
     response = client.post(
         url("decision_notice", grant.pk), {"notice_date": d(today), "version": grant.version}
     )
@@ -320,10 +327,12 @@ def case(participant, caseworker, approver, today):
         participant=participant,
         data={"received_on": today, "received_via": "digital"},
     )
+    grant = Decision.objects.filter(programme=programme).get(kind="grant")
+    documents.letter_issue(decision_id=grant.pk)  # as the Celery job does after approval
     return {
         "participant": participant,
         "programme": programme,
-        "grant": Decision.objects.filter(programme=programme).get(kind="grant"),
+        "grant": grant,
         "draft": interruption,
         "application": open_application,
     }

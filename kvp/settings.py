@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "decisions",
     "stipend",
     "plans",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,6 @@ urlpatterns = [
     path("sak/", include("decisions.urls")),
     path("sak/", include("plans.urls")),
     path("kontor/", include("caseworker.urls")),
+    path("statistikk/", include("reporting.urls")),
     path("admin/", admin_site.urls),
 ]

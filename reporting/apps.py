@@ -8,3 +8,8 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reporting"
     verbose_name = "Statistikk og rapportering"
+
+    def seed_demo(self) -> str:
+        from reporting.demo import seed_demo
+
+        return seed_demo()

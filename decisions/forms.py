@@ -18,10 +18,10 @@ from django.utils.html import format_html
 from decisions import rules
 from decisions.models import (
     ApplicationStatus,
-    AssistanceDuring,
-    BenefitBefore,
     ApprovedLeave,
+    AssistanceDuring,
     Benefit,
+    BenefitBefore,
     Condition,
     Decision,
     DecisionKind,
@@ -748,9 +748,7 @@ class ProgrammeStatisticsForm(forms.Form):
             version=application.version,
             benefits_before=application.benefits_before,
             previous_kvp_municipality=application.previous_kvp_municipality,
-            received_assistance={True: "yes", False: "no", None: ""}[
-                programme.received_assistance
-            ],
+            received_assistance={True: "yes", False: "no", None: ""}[programme.received_assistance],
             assistance_during=programme.assistance_during,
         )
         self.helper = FormHelper()

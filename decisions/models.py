@@ -20,6 +20,10 @@ from django.db.models import F, Q
 from caseworker.models import Office
 from participants.models import Participant
 
+# The database default of the KOSTRA array columns, so set-based loaders (the bench commands)
+# that do not name them still insert rows.
+EMPTY_ARRAY = models.Value("{}")
+
 
 class DateRange(models.Func):
     function = "DATERANGE"
@@ -145,10 +149,15 @@ class Application(VersionedModel):
         models.CharField(max_length=1, choices=BenefitBefore),
         verbose_name="ytelser de siste to månedene før søknaden",
         default=list,
+        db_default=EMPTY_ARRAY,
         blank=True,
     )
     previous_kvp_municipality = models.CharField(
-        "kommunenummer for tidligere kvalifiseringsprogram", max_length=4, blank=True
+        "kommunenummer for tidligere kvalifiseringsprogram",
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
     )
     closed_reason = models.TextField("begrunnelse for trukket/henlagt", blank=True)
     created_by = models.ForeignKey(
@@ -217,6 +226,7 @@ class Programme(models.Model):
         models.CharField(max_length=1, choices=AssistanceDuring),
         verbose_name="sosialhjelp og bostøtte i perioden med stønad",
         default=list,
+        db_default=EMPTY_ARRAY,
         blank=True,
     )
 

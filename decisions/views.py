@@ -25,7 +25,6 @@ from caseworker.audit import AuditAction, AuditContext, audit_record_many
 from caseworker.rules import permission_required
 from decisions import rules, selectors, services
 from decisions.forms import (
-    ProgrammeStatisticsForm,
     D4_LABELS,
     SITUATION_AFTER_LABELS,
     ApplicationCloseForm,
@@ -35,6 +34,7 @@ from decisions.forms import (
     InterimReplyForm,
     LeaveForm,
     NoticeForm,
+    ProgrammeStatisticsForm,
     ReturnForm,
     VersionForm,
 )

@@ -125,7 +125,9 @@ class ParticipantForm(forms.ModelForm):
             Fieldset("Språk", "language", "needs_interpreter", "interpreter_language"),
             Fieldset("Beskyttelse", "address_protection", "shielded"),
             Fieldset("Oppfølging", "office", "caseworker"),
-            Fieldset("Opplysninger til statistikk (KOSTRA)", "sex", "civil_status", "journal_number"),
+            Fieldset(
+                "Opplysninger til statistikk (KOSTRA)", "sex", "civil_status", "journal_number"
+            ),
             "version",
             Div(Submit("submit", "Lagre"), css_class="kvp-form-actions"),
         )

@@ -98,14 +98,24 @@ class Participant(models.Model):
 
     # Reported to SSB in KOSTRA 11CF (RULES.md K1). Blank until a caseworker has recorded
     # them; the report's checks name every participant that still lacks one.
-    sex = models.CharField("kjønn", max_length=1, choices=Sex.choices, blank=True)
+    # db_default: set-based loaders (bench commands) insert rows without naming them.
+    sex = models.CharField(
+        "kjønn", max_length=1, choices=Sex.choices, blank=True, default="", db_default=""
+    )
     civil_status = models.CharField(
-        "sivilstand", max_length=1, choices=CivilStatus.choices, blank=True
+        "sivilstand",
+        max_length=1,
+        choices=CivilStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
     )
     journal_number = models.CharField(
         "journalnummer",
         max_length=8,
         blank=True,
+        default="",
+        db_default="",
         help_text="Saks- eller journalnummeret i kommunens arkiv (KOSTRA). Står det tomt, "
         "brukes deltakerens nummer i KVP-sak.",
     )

@@ -257,9 +257,10 @@ def dashboard_build(scope: Scope) -> Dashboard:
         for _, month in months:
             active[str(month)] += 1
 
+    # Everyone with participants or tasks here (even if since deactivated, so no count is
+    # lost), and every active caseworker of the offices (so an empty caseload shows as 0).
     caseworkers = list(
-        User.objects.filter(is_active=True)
-        .filter(pk__in=[int(k) for k in {*grouped["caseload"], *grouped["tasks"]} if k])
+        User.objects.filter(pk__in=[int(k) for k in {*grouped["caseload"], *grouped["tasks"]} if k])
         .union(User.objects.filter(is_active=True, office__in=scope.offices).caseworkers())
         .order_by("first_name", "last_name")
     )
@@ -424,7 +425,8 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def drill_participant_ids(scope: Scope, metric: str, key: str) -> list[int]:
-    """The participants behind one number: the same rows the number counts."""
+    """The participants behind one number: the same rows the number counts. Key "*" is the
+    metric's total (every key)."""
     ids = scope.participant_ids()
     if metric == "active":
         months = stipend_figures.months_active(ids, scope.first, scope.last)
@@ -435,7 +437,7 @@ def drill_participant_ids(scope: Scope, metric: str, key: str) -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT DISTINCT pid FROM ({BASE[metric]}) AS b(pid, key, item) "  # noqa: S608
-            "WHERE key = %(key)s",
+            "WHERE key = %(key)s OR %(key)s = '*'",
             params,
         )
         return [row[0] for row in cursor.fetchall()]

@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -108,7 +109,18 @@ def drilldown(request: HttpRequest) -> HttpResponse:
     )
 
 
+ALL_LABELS = {
+    "caseload": "alle veiledere",
+    "ended": "året",
+    "outcome": "alle",
+    "awaiting": "alle",
+    "returns": "alle grunner",
+}
+
+
 def _label(scope: dash.Scope, metric: str, key: str) -> str:
+    if key == "*":
+        return ALL_LABELS.get(metric, "alle")
     if metric in ("active", "new", "ended") and key.isdigit() and 1 <= int(key) <= 12:
         return f"{dash.MONTH_NAMES[int(key) - 1]} {scope.year}"
     if metric == "processing":
@@ -232,7 +244,7 @@ def kostra_download(request: HttpRequest) -> HttpResponse:
         messages.error(
             request, "Filen kan ikke lages før feilene er rettet. Advarsler stopper ikke filen."
         )
-        return redirect(f"{request.path.rsplit('fil/', 1)[0]}?{form.query()}")
+        return redirect(f"{reverse('reporting:kostra')}?{form.query()}")
     audit_record_many(
         AuditContext.from_request(request),
         action=AuditAction.EXPORT,

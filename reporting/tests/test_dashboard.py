@@ -228,3 +228,57 @@ def test_query_count_does_not_grow_with_the_data(
     with CaptureQueriesContext(connection) as kostra_many:
         client.get("/statistikk/kostra/", {"year": 2025, "office": office_a.pk})
     assert len(kostra_many) < 30
+
+
+def test_key_figures_drill_to_their_totals(office_2025, client, leader, office_a):
+    client.force_login(leader)
+    assert drill(client, office_a, "caseload", "*") == ["Anne Aas", "Cecilie Cruz"]
+    assert drill(client, office_a, "ended", "*") == ["Bjørn Berg"]
+    assert drill(client, office_a, "awaiting", "*") == ["Anne Aas"]
+    assert drill(client, office_a, "returns", "*") == ["Anne Aas"]
+    response = client.get("/statistikk/", {"year": 2025, "office": office_a.pk})
+    soup = BeautifulSoup(response.content, "html.parser")
+    figures = soup.select_one("#h-nokkeltall").find_parent("section")
+    assert len(figures.select("a")) == 6  # every key figure opens its list
+
+
+def test_leader_of_several_offices_sees_all_offices(
+    office_2025, client, leader, office_a, office_b
+):
+    leader.additional_offices.add(office_b)
+    client.force_login(leader)
+    response = client.get("/statistikk/")
+    options = BeautifulSoup(response.content, "html.parser").select("#id_office option")
+    assert options[0].get_text(strip=True) == "Alle mine kontorer"
+    all_names = client.get(
+        "/statistikk/deltakere/",
+        {"year": 2025, "office": "alle", "metric": "profile", "key": "all"},
+    )
+    names = [
+        a.get_text(strip=True)
+        for a in BeautifulSoup(all_names.content, "html.parser").select("tbody th a")
+    ]
+    assert sorted(names) == ["Anne Aas", "Berit Vik", "Bjørn Berg", "Cecilie Cruz"]
+
+
+def test_a_deactivated_caseworkers_participants_still_count(
+    office_2025, leader, office_a, caseworker2
+):
+    caseworker2.is_active = False
+    caseworker2.save()
+    board = dash.dashboard_build(scope(leader, [office_a]))
+    assert values(board, "caseload", "caseload")[str(caseworker2.pk)] == 1
+
+
+def test_drill_down_query_count_does_not_grow(
+    cases, client, leader, office_a, caseworker, django_assert_max_num_queries
+):
+    client.force_login(leader)
+    _add_participants(cases, office_a, caseworker, 1)
+    params = {"year": 2025, "office": office_a.pk, "metric": "active", "key": "3"}
+    with CaptureQueriesContext(connection) as few:
+        client.get("/statistikk/deltakere/", params)
+    _add_participants(cases, office_a, caseworker, 20)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get("/statistikk/deltakere/", params)
+    assert response.content.decode().count("/deltakere/") >= 21

@@ -48,6 +48,12 @@ def band_position(table, limit: int) -> float:
     return round(100 * limit / table.bar_max, 1)
 
 
+@register.simple_tag
+def band_width(table) -> float:
+    low, high = table.band
+    return round(100 * (high - low) / table.bar_max, 1)
+
+
 @register.filter
 def band_verdict(value, band) -> str:
     low, high = band
@@ -66,5 +72,7 @@ def number(value) -> str:
     if value is None:
         return "–"
     if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
         return f"{value:.1f}".replace(".", ",")
     return str(value)

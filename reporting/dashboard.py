@@ -32,7 +32,7 @@ DURATION_BUCKETS = (
     ("24+", "2 år eller mer"),
 )
 PROFILE_KEYS = (
-    ("all", "Deltakere i program i året"),
+    ("all", "Deltakere i program i perioden"),
     ("under25", "Under 25 år"),
     ("children", "Forsørger barn under 18 år"),
 )
@@ -147,18 +147,36 @@ class Scope:
     offices: tuple[Office, ...]
     year: int
     today: datetime.date
+    first_month: int = 1
+    last_month: int = 12
 
     @property
     def first(self) -> datetime.date:
-        return datetime.date(self.year, 1, 1)
+        return datetime.date(self.year, self.first_month, 1)
 
     @property
     def last(self) -> datetime.date:
-        return datetime.date(self.year, 12, 31)
+        if self.last_month == 12:
+            return datetime.date(self.year, 12, 31)
+        return datetime.date(self.year, self.last_month + 1, 1) - datetime.timedelta(days=1)
+
+    @property
+    def months(self) -> range:
+        return range(self.first_month, self.last_month + 1)
+
+    @property
+    def label(self) -> str:
+        """The period in words: "2025" or "mars–juni 2025"."""
+        if (self.first_month, self.last_month) == (1, 12):
+            return str(self.year)
+        first, last = MONTH_NAMES[self.first_month - 1], MONTH_NAMES[self.last_month - 1]
+        span = first if first == last else f"{first}–{last}"
+        return f"{span} {self.year}"
 
     @property
     def ref(self) -> datetime.date:
-        """The day ages and children are counted on: 31.12, or today in the current year."""
+        """The day ages and children are counted on: the period's last day, or today if
+        earlier."""
         return min(self.last, self.today)
 
     def participant_ids(self) -> list[int]:
@@ -286,7 +304,7 @@ def dashboard_build(scope: Scope) -> Dashboard:
     )
     tables["months"] = Table(
         "months",
-        f"Deltakere per måned {scope.year}",
+        f"Deltakere per måned {scope.label}",
         [("active", "Aktive (fikk stønad)"), ("new", "Nye"), ("ended", "Avsluttet")],
         [
             Row(
@@ -298,7 +316,7 @@ def dashboard_build(scope: Scope) -> Dashboard:
                     "ended": grouped["ended"].get(str(m), 0),
                 },
             )
-            for m in range(1, 13)
+            for m in scope.months
         ],
         bar="active",
         note="Aktiv: fikk stønad i måneden og var verken i permisjon eller avbrudd hele "
@@ -312,7 +330,7 @@ def dashboard_build(scope: Scope) -> Dashboard:
         outcome_rows.append(Row("Ikke registrert", "", {"outcome": grouped["outcome"][""]}))
     tables["outcome"] = Table(
         "outcome",
-        f"Avsluttet i {scope.year} etter situasjon etterpå",
+        f"Avsluttet {scope.label} etter situasjon etterpå",
         [("outcome", "Avsluttet")],
         outcome_rows,
         bar="outcome",
@@ -320,7 +338,7 @@ def dashboard_build(scope: Scope) -> Dashboard:
     )
     tables["duration"] = Table(
         "duration",
-        f"Tid i program for dem som avsluttet i {scope.year}",
+        f"Tid i program for dem som avsluttet {scope.label}",
         [("duration", "Avsluttet")],
         [
             Row(label, key, {"duration": grouped["duration"].get(key, 0)})
@@ -330,7 +348,7 @@ def dashboard_build(scope: Scope) -> Dashboard:
     )
     tables["profile"] = Table(
         "profile",
-        f"Deltakere i {scope.year}",
+        f"Deltakere i program {scope.label}",
         [("profile", "Deltakere"), ("share", "Andel (%)")],
         [
             Row(
@@ -388,7 +406,7 @@ def dashboard_build(scope: Scope) -> Dashboard:
     )
     tables["returns"] = Table(
         "returns",
-        f"Returnerte vedtak i {scope.year} etter grunn",
+        f"Returnerte vedtak {scope.label} etter grunn",
         [("returns", "Returnert"), ("rate", "Andel av sendte (%)")],
         [
             Row(
@@ -402,7 +420,7 @@ def dashboard_build(scope: Scope) -> Dashboard:
             for reason in ReturnReason
         ],
         bar="returns",
-        note=f"{sent} vedtak ble sendt til godkjenning i {scope.year}.",
+        note=f"{sent} vedtak ble sendt til godkjenning {scope.label}.",
     )
     figures = {
         "participants": grouped["profile"].get("all", 0),

@@ -11,12 +11,23 @@ ALL_OFFICES = "alle"
 FIRST_YEAR = 2008  # KVP started in 2007–2008
 
 
+MONTHS = [
+    (m, name.capitalize())
+    for m, name in enumerate(
+        "januar februar mars april mai juni juli august september oktober november "
+        "desember".split(),
+        start=1,
+    )
+]
+
+
 class ScopeForm(forms.Form):
     year = forms.TypedChoiceField(label="År", coerce=int)
     office = forms.ChoiceField(label="Kontor")
 
     def __init__(self, data=None, *, user, default_year: int | None = None):
         super().__init__(data)
+        self.with_months = False
         this_year = timezone.localdate().year
         self.fields["year"].choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
         self.fields["year"].error_messages["invalid_choice"] = (
@@ -43,7 +54,42 @@ class ScopeForm(forms.Form):
             return year, self.offices
         return year, [o for o in self.offices if str(o.pk) == str(office)]
 
+    def months(self) -> tuple[int, int]:
+        return 1, 12
+
     def query(self) -> str:
         year, offices = self.scope()
         office = ALL_OFFICES if len(offices) > 1 else (offices[0].pk if offices else "")
-        return f"year={year}&office={office}"
+        first, last = self.months()
+        months = f"&from_month={first}&to_month={last}" if self.with_months else ""
+        return f"year={year}&office={office}{months}"
+
+
+class PeriodForm(ScopeForm):
+    """The dashboard's filter: a year, optionally narrowed to a span of months."""
+
+    from_month = forms.TypedChoiceField(
+        label="Fra måned", coerce=int, choices=MONTHS, required=False, empty_value=1
+    )
+    to_month = forms.TypedChoiceField(
+        label="Til og med måned", coerce=int, choices=MONTHS, required=False, empty_value=12
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.with_months = True
+        for name in ("from_month", "to_month"):
+            self.fields[name].error_messages["invalid_choice"] = "Velg en måned."
+        self.initial.update(from_month=1, to_month=12)
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("from_month"), cleaned.get("to_month")
+        if first and last and last < first:
+            self.add_error("to_month", "Til og med måned kan ikke være før fra måned.")
+        return cleaned
+
+    def months(self) -> tuple[int, int]:
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["from_month"], self.cleaned_data["to_month"]
+        return 1, 12

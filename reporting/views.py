@@ -17,7 +17,7 @@ from participants.models import Participant
 from reporting import dashboard as dash
 from reporting import exports
 from reporting import kostra as kostra_data
-from reporting.forms import ScopeForm
+from reporting.forms import PeriodForm, ScopeForm
 
 DRILL_TITLES = {
     "caseload": "Deltakere i program nå hos {label}",
@@ -53,17 +53,25 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
-def _scope(request: HttpRequest, form: ScopeForm) -> dash.Scope | None:
+def _scope(request: HttpRequest, form: PeriodForm) -> dash.Scope | None:
     year, offices = form.scope()
     if not offices:
         return None
-    return dash.Scope(user=request.user, offices=tuple(offices), year=year, today=_today())
+    first, last = form.months()
+    return dash.Scope(
+        user=request.user,
+        offices=tuple(offices),
+        year=year,
+        today=_today(),
+        first_month=first,
+        last_month=last,
+    )
 
 
 @require_GET
 @permission_required("dashboard.view")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form = ScopeForm(request.GET or None, user=request.user)
+    form = PeriodForm(request.GET or None, user=request.user)
     scope = _scope(request, form)
     board = dash.dashboard_build(scope) if scope else None
     return render(
@@ -77,7 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @permission_required("dashboard.view")
 def drilldown(request: HttpRequest) -> HttpResponse:
     """The participants behind one number, within the user's access; each one audited."""
-    form = ScopeForm(request.GET, user=request.user)
+    form = PeriodForm(request.GET, user=request.user)
     scope = _scope(request, form)
     metric, key = request.GET.get("metric", ""), request.GET.get("key", "")
     if scope is None or metric not in DRILL_TITLES:
@@ -94,7 +102,12 @@ def drilldown(request: HttpRequest) -> HttpResponse:
         action=AuditAction.LIST,
         object_type="dashboard",
         participant_ids=[p.pk for p in participants],
-        detail={"metric": metric, "key": key, "year": scope.year},
+        detail={
+            "metric": metric,
+            "key": key,
+            "year": scope.year,
+            "months": list(scope.months)[:: len(scope.months) - 1 or 1],
+        },
     )
     label = _label(scope, metric, key)
     return render(
@@ -111,7 +124,7 @@ def drilldown(request: HttpRequest) -> HttpResponse:
 
 ALL_LABELS = {
     "caseload": "alle veiledere",
-    "ended": "året",
+    "ended": "perioden",
     "outcome": "alle",
     "awaiting": "alle",
     "returns": "alle grunner",
@@ -124,7 +137,7 @@ def _label(scope: dash.Scope, metric: str, key: str) -> str:
     if metric in ("active", "new", "ended") and key.isdigit() and 1 <= int(key) <= 12:
         return f"{dash.MONTH_NAMES[int(key) - 1]} {scope.year}"
     if metric == "processing":
-        return f"vedtak i {scope.year}"
+        return f"vedtak {scope.label}"
     if metric in METRIC_TABLE:
         for label, row_key in _row_labels(scope, METRIC_TABLE[metric]):
             if row_key == key:
@@ -164,7 +177,7 @@ def _row_labels(scope: dash.Scope, table: str) -> list[tuple[str, str]]:
 @require_GET
 @permission_required("dashboard.view")
 def table_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
-    form = ScopeForm(request.GET or None, user=request.user)
+    form = PeriodForm(request.GET or None, user=request.user)
     scope = _scope(request, form)
     if scope is None or fmt not in ("csv", "xlsx"):
         raise Http404("Fant ikke tabellen.")

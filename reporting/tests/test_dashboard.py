@@ -282,3 +282,33 @@ def test_drill_down_query_count_does_not_grow(
     with django_assert_max_num_queries(len(few)):
         response = client.get("/statistikk/deltakere/", params)
     assert response.content.decode().count("/deltakere/") >= 21
+
+
+def test_months_narrow_the_period(office_2025, client, leader, office_a):
+    """March–June 2025: Anne and Bjørn were in programme (Cecilie began in November); no one
+    ended (Bjørn ended in August); the monthly table has four rows."""
+    narrow = dash.Scope(
+        user=leader, offices=(office_a,), year=2025, today=TODAY, first_month=3, last_month=6
+    )
+    board = dash.dashboard_build(narrow)
+    assert values(board, "profile", "profile")["all"] == 2
+    assert [row.label for row in board.tables["months"].rows] == ["Mars", "April", "Mai", "Juni"]
+    assert board.figures["ended"] == 0
+    assert narrow.label == "mars–juni 2025"
+    client.force_login(leader)
+    params = {"year": 2025, "office": office_a.pk, "from_month": 3, "to_month": 6}
+    response = client.get("/statistikk/deltakere/", {**params, "metric": "profile", "key": "all"})
+    names = [
+        a.get_text(strip=True)
+        for a in BeautifulSoup(response.content, "html.parser").select("tbody th a")
+    ]
+    assert sorted(names) == ["Anne Aas", "Bjørn Berg"]
+
+
+def test_months_in_the_wrong_order_get_a_message(client, leader, office_a):
+    client.force_login(leader)
+    response = client.get(
+        "/statistikk/", {"year": 2025, "office": office_a.pk, "from_month": 6, "to_month": 3}
+    )
+    assert response.status_code == 200
+    assert "Til og med måned kan ikke være før fra måned." in response.content.decode()

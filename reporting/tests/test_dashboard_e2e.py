@@ -75,8 +75,8 @@ def test_leader_drills_from_the_dashboard_to_the_participants(
         "Kari Nordmann"
     )
     axe("dashboard")
-    page.get_by_role("link", name=re.compile("deltakere i program i året")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Deltakere i program i året")
+    page.get_by_role("link", name=re.compile("deltakere i program i perioden")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Deltakere i program i perioden")
     expect(page.get_by_role("row", name=re.compile("Per Pettersen"))).to_be_visible()
     axe("drill-down")
     page.get_by_role("link", name="Ledelsesstatistikk").click()

@@ -117,15 +117,15 @@ RULES: dict[str, Callable[..., bool]] = {
     "plan.view": _view_participant,
     "plan.change": _change_participant,
     "catalogue.change": _catalogue_leader,
-    # Tasks (oppgaver) from the deadline scan: the worklist is a list of participants, so
-    # seeing it is seeing participants; reassigning them is a leader's job.
-    "task.view": _view_participant,
-    "task.reassign": _leader_on_participant,
     # Statistics (issue 7): the dashboard, its drill-downs and exports, and the KOSTRA 11CF
     # file are the office leader's (object = the office); drill-down lists are further scoped
     # by Participant.objects.visible_to.
     "dashboard.view": _office_leader,
     "kostra.report": _office_leader,
+    # Tasks (oppgaver) from the deadline scan: the worklist is a list of participants, so
+    # seeing it is seeing participants; reassigning them is a leader's job.
+    "task.view": _view_participant,
+    "task.reassign": _leader_on_participant,
     "admin.access": _admin,
 }
 

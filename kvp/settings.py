@@ -52,11 +52,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "caseworker",
+    "reporting",
     "participants",
     "decisions",
     "stipend",
     "plans",
-    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ urlpatterns = [
     path("deltakere/", include("participants.urls")),
     path("sak/", include("decisions.urls")),
     path("sak/", include("plans.urls")),
-    path("kontor/", include("caseworker.urls")),
     path("statistikk/", include("reporting.urls")),
+    path("kontor/", include("caseworker.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -202,6 +202,8 @@ class AuditEvent(models.Model):
         "plan": "Programplan",
         "planactivity": "Aktivitet i programplanen",
         "evaluation": "Evalueringsdato i programplanen",
+        "dashboard": "Ledelsesstatistikk",
+        "kostra": "KOSTRA-rapport til SSB",
     }
 
     def __str__(self) -> str:

@@ -74,6 +74,13 @@ def _catalogue_leader(user, office=None) -> bool:
     return office is None or office.pk in user.office_ids()
 
 
+def _office_leader(user, office=None) -> bool:
+    """Leaders' dashboards and the KOSTRA report: leaders, about their own offices."""
+    if Role.LEADER not in _roles(user) or not user.office_ids():
+        return False
+    return office is None or office.pk in user.office_ids()
+
+
 def _approver(user, obj=None) -> bool:
     """Approve or return decisions (totrinnskontroll). With an object: a decision of the
     user's offices that someone else drafted."""
@@ -129,6 +136,11 @@ RULES: dict[str, Callable[..., bool]] = {
     "plan.view": _view_participant,
     "plan.change": _change_participant,
     "catalogue.change": _catalogue_leader,
+    # Statistics (issue 7): the dashboard, its drill-downs and exports, and the KOSTRA 11CF
+    # file are the office leader's (object = the office); drill-down lists are further scoped
+    # by Participant.objects.visible_to.
+    "dashboard.view": _office_leader,
+    "kostra.report": _office_leader,
     # Tasks (oppgaver) from the deadline scan: the worklist is a list of participants, so
     # seeing it is seeing participants; reassigning them is a leader's job.
     "task.view": _view_participant,

@@ -10,6 +10,7 @@ from crispy_forms.bootstrap import InlineCheckboxes, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.core.validators import RegexValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -18,7 +19,9 @@ from decisions import rules
 from decisions.models import (
     ApplicationStatus,
     ApprovedLeave,
+    AssistanceDuring,
     Benefit,
+    BenefitBefore,
     Condition,
     Decision,
     DecisionKind,
@@ -54,6 +57,22 @@ D4_LABELS = {
     "work_likelihood": "Sannsynligheten for arbeid når programmet er slutt",
     "labour_market": "Situasjonen på arbeidsmarkedet",
 }
+
+MUNICIPALITY_VALIDATOR = RegexValidator(r"^[0-9]{4}$", "Kommunenummeret må være fire siffer.")
+
+
+def _one_kind_of_assistance(codes: list[str]) -> list[str]:
+    """KOSTRA 11CF YTELSE_TYPE_SOSHJ holds one code: social assistance was either the main
+    source of income or a supplement."""
+    if {BenefitBefore.SOCIAL_ASSISTANCE_MAIN, BenefitBefore.SOCIAL_ASSISTANCE_SUPPLEMENT} <= set(
+        codes
+    ):
+        raise forms.ValidationError(
+            "Velg om sosialhjelpen var viktigste kilde til livsopphold eller et supplement, "
+            "ikke begge."
+        )
+    return [c for c in BenefitBefore.values if c in codes]
+
 
 VERDICT_CHOICES = [("yes", "Oppfylt"), ("no", "Ikke oppfylt"), ("", "Ikke vurdert")]
 VERDICT_VALUES = {"yes": True, "no": False, "": None}
@@ -107,6 +126,20 @@ class ApplicationRegisterForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Velg hvordan søknaden kom inn."},
     )
+    benefits_before = forms.MultipleChoiceField(
+        label="Hva levde søkeren av de siste to månedene før søknaden?",
+        choices=BenefitBefore.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Til KOSTRA-rapporteringen (11CF). Kryss av for alle som passer.",
+    )
+    previous_kvp_municipality = forms.CharField(
+        label="Kommunenummer hvis søkeren kommer fra kvalifiseringsprogram i en annen kommune",
+        required=False,
+        max_length=4,
+        validators=[MUNICIPALITY_VALIDATOR],
+        help_text="Fire siffer. La stå tomt hvis ikke.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,11 +148,16 @@ class ApplicationRegisterForm(forms.Form):
         self.helper.layout = Layout(
             "received_on",
             "received_via",
+            "benefits_before",
+            "previous_kvp_municipality",
             Div(Submit("submit", "Registrer søknaden"), css_class="kvp-form-actions"),
         )
 
     def clean_received_on(self):
         return _plausible(self.cleaned_data["received_on"], "mottatt dato")
+
+    def clean_benefits_before(self):
+        return _one_kind_of_assistance(self.cleaned_data["benefits_before"])
 
     def service_data(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
@@ -391,6 +429,12 @@ class DecisionForm(forms.Form):
         help_text="Kodene i KOSTRA-rapporteringen (11CF).",
         error_messages={"required": "Velg deltakerens situasjon etter programmet."},
     )
+    main_income_after = forms.ChoiceField(
+        label="Deltakerens viktigste inntektskilde etter programmet",
+        choices=[("", "Velg inntektskilde"), *SITUATION_AFTER],
+        required=False,
+        help_text="KOSTRA 11CF: ett kryss. Står det tomt, brukes situasjonen rett etter.",
+    )
     absence_cause = ProtectionField(  # always answered: "Nei" is the empty value
         label="Henger avslutningen sammen med fravær på grunn av arbeid, fødsel eller adopsjon?",
         choices=ABSENCE_CAUSES,
@@ -436,6 +480,7 @@ class DecisionForm(forms.Form):
             "effective_date",
             "termination_reason",
             "situation_after",
+            "main_income_after",
             "absence_cause",
             "absence_started",
         ),
@@ -522,6 +567,7 @@ class DecisionForm(forms.Form):
                     "effective_date",
                     "termination_reason",
                     "situation_after",
+                    "main_income_after",
                     "absence_cause",
                     "absence_started",
                 )
@@ -546,6 +592,7 @@ class DecisionForm(forms.Form):
             "a3_assessment": details.get("a3_assessment", ""),
             "termination_reason": details.get("termination_reason", ""),
             "situation_after": details.get("situation_after", ""),
+            "main_income_after": details.get("main_income_after", ""),
             "absence_cause": details.get("absence_cause", ""),
             "absence_started": details.get("absence_started") or None,
         }
@@ -611,6 +658,8 @@ class DecisionForm(forms.Form):
         elif kind == DecisionKind.TERMINATION:
             details["termination_reason"] = cleaned["termination_reason"]
             details["situation_after"] = cleaned["situation_after"]
+            if cleaned.get("main_income_after"):
+                details["main_income_after"] = cleaned["main_income_after"]
             if cleaned.get("absence_cause"):
                 details["absence_cause"] = cleaned["absence_cause"]
                 details["absence_started"] = cleaned["absence_started"].isoformat()
@@ -669,3 +718,68 @@ class NoticeForm(forms.Form):
 
     def clean_notice_date(self):
         return _plausible(self.cleaned_data["notice_date"], "datoen")
+
+
+class ProgrammeStatisticsForm(forms.Form):
+    """What KOSTRA 11CF asks that the case work does not otherwise record (K1): the
+    application's benefits before and earlier programme elsewhere, and social assistance or
+    housing support during the programme. Locked by the application's version."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
+    benefits_before = ApplicationRegisterForm.base_fields["benefits_before"]
+    previous_kvp_municipality = ApplicationRegisterForm.base_fields["previous_kvp_municipality"]
+    received_assistance = forms.ChoiceField(
+        label="Fikk deltakeren økonomisk sosialhjelp eller bostøtte i perioden med stønad?",
+        choices=[("", "Ikke registrert"), ("yes", "Ja"), ("no", "Nei")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    assistance_during = forms.MultipleChoiceField(
+        label="Hva fikk deltakeren?",
+        choices=AssistanceDuring.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        application = programme.application
+        self.initial.update(
+            version=application.version,
+            benefits_before=application.benefits_before,
+            previous_kvp_municipality=application.previous_kvp_municipality,
+            received_assistance={True: "yes", False: "no", None: ""}[programme.received_assistance],
+            assistance_during=programme.assistance_during,
+        )
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("decisions:programme_statistics", args=[programme.pk])
+        self.helper.mark_optional = False
+        self.helper.layout = Layout(
+            Fieldset("Før søknaden", "benefits_before", "previous_kvp_municipality"),
+            Fieldset("I perioden med stønad", "received_assistance", "assistance_during"),
+            "version",
+            Div(Submit("submit", "Lagre opplysningene"), css_class="kvp-form-actions"),
+        )
+
+    def clean_benefits_before(self):
+        return _one_kind_of_assistance(self.cleaned_data["benefits_before"])
+
+    def clean(self):
+        cleaned = super().clean()
+        answer, kinds = cleaned.get("received_assistance"), cleaned.get("assistance_during")
+        if answer == "no" and kinds:
+            self.add_error("assistance_during", "Du har svart nei, men krysset av for ytelser.")
+        if answer == "yes" and not kinds and "assistance_during" not in self.errors:
+            self.add_error("assistance_during", "Kryss av for hva deltakeren fikk.")
+        return cleaned
+
+    def service_data(self) -> dict[str, Any]:
+        cleaned = self.cleaned_data
+        return {
+            "benefits_before": cleaned["benefits_before"],
+            "previous_kvp_municipality": cleaned["previous_kvp_municipality"],
+            "received_assistance": {"yes": True, "no": False}.get(cleaned["received_assistance"]),
+            "assistance_during": [
+                c for c in AssistanceDuring.values if c in cleaned["assistance_during"]
+            ],
+        }

@@ -20,6 +20,10 @@ from django.db.models import F, Q
 from caseworker.models import Office
 from participants.models import Participant
 
+# The database default of the KOSTRA array columns, so set-based loaders (the bench commands)
+# that do not name them still insert rows.
+EMPTY_ARRAY = models.Value("{}")
+
 
 class DateRange(models.Func):
     function = "DATERANGE"
@@ -62,6 +66,27 @@ class Benefit(models.TextChoices):
     UNEMPLOYMENT = "dagpenger", "Dagpenger"
     SICKNESS = "sykepenger", "Sykepenger"
     SOCIAL_ASSISTANCE = "sosialhjelp", "Økonomisk sosialhjelp"
+
+
+class BenefitBefore(models.TextChoices):
+    """Benefits in the two months before the application, in KOSTRA 11CF's codes (YTELSE_*).
+    Social assistance is one of two: the main source of income (2) or a supplement (3)."""
+
+    SOCIAL_ASSISTANCE_MAIN = "2", "Økonomisk sosialhjelp som viktigste kilde til livsopphold"
+    SOCIAL_ASSISTANCE_SUPPLEMENT = "3", "Økonomisk sosialhjelp som supplement"
+    INTRODUCTION = "4", "Introduksjonsstønad"
+    INDIVIDUAL_STIPEND = "5", "Individstønad eller tiltakspenger"
+    NATIONAL_INSURANCE = "6", "Livsoppholdsytelse etter folketrygdloven"
+
+
+class AssistanceDuring(models.TextChoices):
+    """Housing support and social assistance while receiving the stipend (KVP_MED_*)."""
+
+    MUNICIPAL_HOUSING = "4", "Kommunal bostøtte"
+    HUSBANKEN_HOUSING = "5", "Husbankens bostøtte"
+    ONE_OFF = "9", "Økonomisk sosialhjelp som engangsstønad"
+    PROGRAMME_COSTS = "8", "Økonomisk sosialhjelp til utgifter knyttet til programmet"
+    FIXED_SUPPLEMENT = "7", "Økonomisk sosialhjelp som fast supplement"
 
 
 class Condition(models.TextChoices):
@@ -118,6 +143,22 @@ class Application(VersionedModel):
         "arbeidsevnevurdering referanse", max_length=100, blank=True
     )
     interim_reply_sent_on = models.DateField("foreløpig svar sendt", null=True, blank=True)
+    # KOSTRA 11CF (K1): what the person lived on in the two months before applying, and
+    # whether they come from a programme in another municipality.
+    benefits_before = ArrayField(
+        models.CharField(max_length=1, choices=BenefitBefore),
+        verbose_name="ytelser de siste to månedene før søknaden",
+        default=list,
+        db_default=EMPTY_ARRAY,
+        blank=True,
+    )
+    previous_kvp_municipality = models.CharField(
+        "kommunenummer for tidligere kvalifiseringsprogram",
+        max_length=4,
+        blank=True,
+        default="",
+        db_default="",
+    )
     closed_reason = models.TextField("begrunnelse for trukket/henlagt", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -176,6 +217,18 @@ class Programme(models.Model):
     start_date = models.DateField("startdato")
     ended_on = models.DateField("avsluttet", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # KOSTRA 11CF (K1) KVP_MED_*: None until recorded; then whether the participant had
+    # social assistance or housing support during the period with stipend, and which.
+    received_assistance = models.BooleanField(
+        "mottok sosialhjelp eller bostøtte i perioden med stønad", null=True, blank=True
+    )
+    assistance_during = ArrayField(
+        models.CharField(max_length=1, choices=AssistanceDuring),
+        verbose_name="sosialhjelp og bostøtte i perioden med stønad",
+        default=list,
+        db_default=EMPTY_ARRAY,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-start_date"]

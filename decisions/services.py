@@ -659,3 +659,44 @@ __all__ = [
     "decision_update",
     "tasks_reassign",
 ]
+
+
+# --- Statistics (KOSTRA 11CF) ------------------------------------------------------------------
+
+
+def programme_statistics_update(
+    *, ctx: AuditContext, programme: Programme, data: dict[str, Any], expected_version: int
+) -> Programme:
+    """K1: record what KOSTRA 11CF asks beyond the case work — benefits before the
+    application and an earlier programme elsewhere (on the application), social assistance
+    and housing support during the programme (on the programme). The application's version
+    locks the whole set, so two people editing it at once cannot overwrite each other."""
+    application = programme.application
+    if data.get("received_assistance") is not True and data.get("assistance_during"):
+        raise ValidationError(
+            {"assistance_during": "Du har ikke svart ja, men krysset av for ytelser."}
+        )
+    programme_fields = {
+        "received_assistance": data.get("received_assistance"),
+        "assistance_during": data.get("assistance_during") or [],
+    }
+    with transaction.atomic():
+        _versioned_update(
+            Application,
+            application,
+            expected_version,
+            "Opplysningene",
+            benefits_before=data.get("benefits_before") or [],
+            previous_kvp_municipality=data.get("previous_kvp_municipality", ""),
+        )
+        Programme.objects.filter(pk=programme.pk).update(**programme_fields)
+        _audit(
+            ctx,
+            action=AuditAction.CHANGE,
+            obj=programme,
+            participant_id=programme.participant_id,
+            fields=sorted([*programme_fields, "benefits_before", "previous_kvp_municipality"]),
+        )
+    programme.refresh_from_db()
+    programme.application.refresh_from_db()
+    return programme

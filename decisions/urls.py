@@ -27,6 +27,7 @@ urlpatterns = [
         name="application_decision_create",
     ),
     path("program/<id:pk>/", views.programme_detail, name="programme_detail"),
+    path("program/<id:pk>/statistikk/", views.programme_statistics, name="programme_statistics"),
     path(
         "program/<id:pk>/vedtak/<slug:kind>/",
         views.decision_create_for_programme,

@@ -33,6 +33,7 @@ from decisions.forms import (
     InterimReplyForm,
     LeaveForm,
     NoticeForm,
+    ProgrammeStatisticsForm,
     ReturnForm,
     VersionForm,
 )
@@ -759,4 +760,36 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         request,
         "decisions/approval_queue.html",
         {"page_obj": page, "rows": rows, "today": _today()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("case.change")
+def programme_statistics(request: HttpRequest, pk: int) -> HttpResponse:
+    """K1: the KOSTRA 11CF facts the case work does not otherwise record."""
+    programme = case_object_get_for(
+        request,
+        Programme.objects.select_related("application"),
+        pk,
+        permission="case.change",
+        object_type="programme",
+    )
+    form = ProgrammeStatisticsForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_statistics_update(
+                ctx=_ctx(request),
+                programme=programme,
+                data=form.service_data(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, "Opplysningene til statistikken er lagret.")
+            return redirect("decisions:programme_detail", pk=pk)
+    return render(
+        request,
+        "decisions/programme_statistics.html",
+        {"programme": programme, "participant": programme.participant, "form": form},
     )

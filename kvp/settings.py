@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "django_htmx",
     "caseworker",
+    "reporting",
     "participants",
     "decisions",
     # plans before stipend: attendance is registered on the plan's days, so the demo data

@@ -11,6 +11,7 @@ urlpatterns = [
     path("deltakere/", include("participants.urls")),
     path("sak/", include("decisions.urls")),
     path("sak/", include("plans.urls")),
+    path("statistikk/", include("reporting.urls")),
     path("kontor/", include("caseworker.urls")),
     path("stonad/", include("stipend.urls")),
     path("admin/", admin_site.urls),

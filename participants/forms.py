@@ -9,12 +9,15 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 
 from caseworker.models import Office, User
-from participants.models import AddressProtection, Child, Participant
+from participants.models import AddressProtection, Child, CivilStatus, Participant, Sex
 from participants.national_id import parse_national_id
 
 phone_validator = RegexValidator(
     r"^\+?[0-9][0-9 ]{6,17}$",
     "Skriv telefonnummeret med sifre, for eksempel 912 34 567 eller +47 912 34 567.",
+)
+journal_number_validator = RegexValidator(
+    r"^[0-9A-Za-z/-]{1,8}$", "Journalnummeret kan ha høyst 8 tegn: sifre, bokstaver, / eller -."
 )
 postal_code_validator = RegexValidator(r"^[0-9]{4}$", "Postnummeret må være fire siffer.")
 
@@ -92,6 +95,9 @@ class ParticipantForm(forms.ModelForm):
         self.fields["caseworker"].label_from_instance = lambda u: (
             f"{u.get_full_name() or u.username} ({u.username})"
         )
+        self.fields["sex"].choices = [("", "Ikke registrert"), *Sex.choices]
+        self.fields["civil_status"].choices = [("", "Ikke registrert"), *CivilStatus.choices]
+        self.fields["journal_number"].validators.append(journal_number_validator)
         self.fields["phone"].validators.append(phone_validator)
         self.fields["postal_code"].validators.append(postal_code_validator)
         if not self.instance.pk:
@@ -119,6 +125,9 @@ class ParticipantForm(forms.ModelForm):
             Fieldset("Språk", "language", "needs_interpreter", "interpreter_language"),
             Fieldset("Beskyttelse", "address_protection", "shielded"),
             Fieldset("Oppfølging", "office", "caseworker"),
+            Fieldset(
+                "Opplysninger til statistikk (KOSTRA)", "sex", "civil_status", "journal_number"
+            ),
             "version",
             Div(Submit("submit", "Lagre"), css_class="kvp-form-actions"),
         )

@@ -18,6 +18,23 @@ class AddressProtection(models.TextChoices):
     STRICTLY_CONFIDENTIAL = "strengt_fortrolig", "Strengt fortrolig"
 
 
+class Sex(models.TextChoices):
+    """KOSTRA 11CF KJONN."""
+
+    MALE = "1", "Mann"
+    FEMALE = "2", "Kvinne"
+
+
+class CivilStatus(models.TextChoices):
+    """KOSTRA 11CF EKTSTAT."""
+
+    UNMARRIED = "1", "Ugift"
+    MARRIED = "2", "Gift eller registrert partner"
+    COHABITING = "3", "Samboer"
+    DIVORCED = "4", "Skilt eller separert"
+    WIDOWED = "5", "Enke eller enkemann"
+
+
 class ParticipantQuerySet(models.QuerySet):
     def visible_to(self, user) -> ParticipantQuerySet:
         """The participants `user` may see: of the user's offices, and protected persons only
@@ -79,6 +96,30 @@ class Participant(models.Model):
         help_text="Deltakeren er ansatt i NAV. Bare ansatte med særskilt autorisasjon ser saken.",
     )
 
+    # Reported to SSB in KOSTRA 11CF (RULES.md K1). Blank until a caseworker has recorded
+    # them; the report's checks name every participant that still lacks one.
+    # db_default: set-based loaders (bench commands) insert rows without naming them.
+    sex = models.CharField(
+        "kjønn", max_length=1, choices=Sex.choices, blank=True, default="", db_default=""
+    )
+    civil_status = models.CharField(
+        "sivilstand",
+        max_length=1,
+        choices=CivilStatus.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    journal_number = models.CharField(
+        "journalnummer",
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Saks- eller journalnummeret i kommunens arkiv (KOSTRA). Står det tomt, "
+        "brukes deltakerens nummer i KVP-sak.",
+    )
+
     office = models.ForeignKey(
         Office, verbose_name="ansvarlig kontor", on_delete=models.PROTECT, related_name="+"
     )
@@ -123,6 +164,9 @@ class Participant(models.Model):
         "shielded",
         "office",
         "caseworker",
+        "sex",
+        "civil_status",
+        "journal_number",
     )
 
     class Meta:

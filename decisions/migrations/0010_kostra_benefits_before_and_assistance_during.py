@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0007_system_tasks'),
+        ('decisions', '0009_documents_never_change'),
     ]
 
     operations = [

@@ -462,6 +462,13 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _no_login_rate_limit(settings):
+    # The login fuzz fails hundreds of logins from one address on purpose; the lockout that
+    # would follow is tested in caseworker/tests/test_login_rate_limit.py.
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def world(
     office_a,

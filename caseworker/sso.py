@@ -15,6 +15,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+import jwt
+import requests
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
@@ -28,6 +31,17 @@ from caseworker.rules import public
 from caseworker.sso_config import SHIELDED, STRICTLY_CONFIDENTIAL
 
 logger = logging.getLogger("kvp.sso")
+
+NO_ROLE_MESSAGE = (
+    "Du har ikke tilgang til KVP-sak. Brukeren din er ikke med i noen av KVP-sak sine "
+    "tilgangsgrupper. Kontakt lederen din for å få tilgang."
+)
+NO_OFFICE_MESSAGE = (
+    "Du har en rolle i KVP-sak, men er ikke knyttet til noe NAV-kontor som finnes i KVP-sak. "
+    "Kontakt lederen din eller en administrator."
+)
+FAILED_MESSAGE = "Innloggingen med NAV-konto mislyktes. Prøv igjen."
+
 
 @dataclass
 class Access:
@@ -68,6 +82,15 @@ def access_from_claims(claims: dict) -> Access:
 
 class KvpOIDCBackend(OIDCAuthenticationBackend):
     """Find or create the staff user by NAV-ident and set roles and offices from the groups."""
+
+    def authenticate(self, request, **kwargs):
+        try:
+            return super().authenticate(request, **kwargs)
+        except (SuspiciousOperation, jwt.PyJWTError, requests.RequestException) as error:
+            # A bad token (signature, nonce, audience, issuer, expiry) or a provider that
+            # does not answer: no login, a message on the login page, and axes counts it.
+            logger.warning("SSO login failed: %s: %s", type(error).__name__, error)
+            return None
 
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
@@ -130,7 +153,9 @@ class KvpOIDCBackend(OIDCAuthenticationBackend):
         user.may_see_strictly_confidential = access.strictly_confidential
         user.may_see_shielded = access.shielded
         user.is_staff = Role.ADMIN in access.roles
-        by_unit = {o.unit_number: o for o in Office.objects.filter(unit_number__in=access.unit_numbers)}
+        by_unit = {
+            o.unit_number: o for o in Office.objects.filter(unit_number__in=access.unit_numbers)
+        }
         offices = [by_unit[u] for u in access.unit_numbers if u in by_unit]
         if Role.APPEALS_OFFICER in access.roles:
             offices = []  # Statsforvalteren is not a NAV office (model constraint).
@@ -140,7 +165,11 @@ class KvpOIDCBackend(OIDCAuthenticationBackend):
         user._office_ids = None
         logger.info(
             "SSO login",
-            extra={"ident": user.username, "roles": access.roles, "offices": [o.unit_number for o in offices]},
+            extra={
+                "ident": user.username,
+                "roles": access.roles,
+                "offices": [o.unit_number for o in offices],
+            },
         )
         return user
 

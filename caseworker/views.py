@@ -25,6 +25,7 @@ from participants.models import Participant
 
 logger = logging.getLogger(__name__)
 
+
 @public
 def login_view(request: HttpRequest) -> HttpResponse:
     """The login page: "Logg inn med NAV-konto" (single sign-on, when set up) and the
@@ -38,6 +39,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         },
     )
     return view(request)
+
+
 logout_view = public(auth_views.LogoutView.as_view())
 
 

@@ -169,7 +169,7 @@ OIDC_RP_SCOPES = env("KVP_OIDC_SCOPES", "openid profile email")
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
-LOGIN_REDIRECT_URL_FAILURE = "login"
+LOGIN_REDIRECT_URL_FAILURE = "/logg-inn/"
 # Claims: the NAV-ident (the username), the group ids, and optionally the office unit numbers.
 KVP_OIDC_IDENT_CLAIM = env("KVP_OIDC_IDENT_CLAIM", "NAVident")
 KVP_OIDC_GROUPS_CLAIM = env("KVP_OIDC_GROUPS_CLAIM", "groups")

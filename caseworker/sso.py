@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 
 import jwt
 import requests
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation

@@ -23,7 +23,6 @@ from caseworker.models import Role
 from decisions import rules
 from decisions.models import Application, Decision, DecisionStatus
 from participants.models import Participant
-from tests.e2e.conftest import axe, browser, page  # noqa: F401
 from tests.e2e.test_participant_flow import PASSWORD, VALID_ID
 from tests.factories import UserFactory
 
@@ -148,7 +147,7 @@ def keyboard_log_in(kb: Keyboard, base: str, ident: str) -> None:
     expect(kb.page.get_by_role("button", name="Logg ut")).to_be_visible()
 
 
-def test_main_flow_by_keyboard_only(page, axe, live_server, staff, office_a):  # noqa: F811
+def test_main_flow_by_keyboard_only(page, axe, live_server, staff, office_a):
     base = live_server.url
     today = timezone.localdate()
     kb = Keyboard(page)
@@ -233,7 +232,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 
 
 @pytest.fixture
-def strict_page(browser):  # noqa: F811
+def strict_page(browser):
     """A browser tab that enforces the Content-Security-Policy (the axe fixture's does not)."""
     context = browser.new_context(locale="nb-NO", timezone_id="Europe/Oslo")
     context.set_default_timeout(15_000)
@@ -296,7 +295,7 @@ def test_no_csp_violations_on_the_pages_with_htmx_at_work(
     assert any("script-src" in v for v in violations(page)), violations(page)
 
 
-def test_focus_check_sees_a_missing_focus_indicator(page, live_server, transactional_db):  # noqa: F811
+def test_focus_check_sees_a_missing_focus_indicator(page, live_server, transactional_db):
     """The focus check is not vacuous: with every outline and shadow removed, it fails."""
     page.goto(f"{live_server.url}/logg-inn/")
     kb = Keyboard(page)

@@ -1,6 +1,6 @@
 """Single sign-on: OpenID Connect login against NAV's identity provider (Entra ID).
 
-Configured only from the environment (kvp/settings.py, README "Innlogging"). The provider's
+Configured only from the environment (kvp/settings.py, README "Single sign-on"). The provider's
 group ids map to KVP roles and NAV offices; roles, offices and the special authorisations are
 set from the groups on *every* login, so a user who loses a group loses what it gave. A user
 without any KVP role is refused with a Norwegian message on the login page.

@@ -152,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Single sign-on with OpenID Connect (caseworker/sso.py; README "Innlogging"). On when a client
+# Single sign-on with OpenID Connect (caseworker/sso.py; README "Single sign-on"). On when a client
 # id is set. Endpoints are given explicitly (Entra ID: https://login.microsoftonline.com/
 # <tenant>/oauth2/v2.0/authorize, …/token, …/discovery/v2.0/keys; issuer
 # https://login.microsoftonline.com/<tenant>/v2.0).
@@ -218,7 +218,7 @@ AXES_IPWARE_PROXY_COUNT = 1 if env_bool("KVP_TRUST_X_FORWARDED_FOR", False) else
 AXES_VERBOSE = False
 
 # Sessions end after 30 minutes without a request: the age is renewed on every request.
-# Stored in the database, so any web container serves any user (README "Skalering").
+# Stored in the database, so any web container serves any user (README "Operations").
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(env("KVP_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True

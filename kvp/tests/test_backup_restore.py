@@ -1,4 +1,4 @@
-"""Backup and restore as the README describes it (section "Sikkerhetskopi"): `pg_dump
+"""Backup and restore as the README describes it (section "Operations"): `pg_dump
 --format=custom` of a database with real data, `pg_restore` into a fresh database, and the
 data is all there: participants, decisions, audit rows, and the audit table's append-only
 trigger still refuses UPDATE and DELETE.

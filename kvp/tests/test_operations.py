@@ -188,3 +188,25 @@ def test_a_real_worker_runs_the_task_under_the_request_id():
         assert result.get(timeout=30) == "req-from-the-web-1"
         # Enqueued outside a request (beat): the task gets an id of its own.
         assert echo_request_id.apply_async(queue=QUEUE).get(timeout=30).startswith("task-")
+
+
+def test_compose_web_and_worker_scale_and_beat_does_not():
+    """docker-compose.yml: no fixed container names, web publishes a port range (one host port
+    per replica), and the services share one db and redis."""
+    from pathlib import Path
+
+    import yaml
+
+    compose = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "docker-compose.yml").read_text()
+    )
+    services = compose["services"]
+    assert not [name for name, svc in services.items() if "container_name" in svc]
+    (port,) = services["web"]["ports"]
+    host = port.rsplit(":", 1)[0]
+    assert "-" in host, f"web needs a host port range to scale: {port}"
+    assert "ports" not in services["worker"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "@db:5432" in env["DATABASE_URL"] and env["REDIS_URL"].startswith("redis://redis:")
+    assert services["beat"].get("deploy", {}).get("replicas", 1) == 1

@@ -195,9 +195,10 @@ if KVP_OIDC_ENABLED:
     ]
     if _missing:
         raise ImproperlyConfigured(f"KVP_OIDC_CLIENT_ID is set, so set {', '.join(_missing)} too")
-# Username and password login: for development and the demo. On by default with DJANGO_DEBUG=1
-# or without single sign-on; in production with SSO only when explicitly enabled.
-KVP_LOCAL_LOGIN = env_bool("KVP_LOCAL_LOGIN", DEBUG or not KVP_OIDC_ENABLED)
+# Username and password login: for development, tests and the demo. On by default with
+# DJANGO_DEBUG=1; in production only when KVP_LOCAL_LOGIN=1. With neither this nor SSO,
+# `manage.py check` (and so migrate) fails: kvp.E001 in caseworker/checks.py.
+KVP_LOCAL_LOGIN = env_bool("KVP_LOCAL_LOGIN", DEBUG)
 AUTHENTICATION_BACKENDS = [
     # First: refuses any attempt while the user/address is locked out.
     "axes.backends.AxesStandaloneBackend",

@@ -10,7 +10,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
+SSO_ENV = {
+    "KVP_OIDC_CLIENT_ID": "kvp-sak",
+    "KVP_OIDC_CLIENT_SECRET": "s",
+    "KVP_OIDC_AUTHORIZATION_ENDPOINT": "https://login.microsoftonline.com/t/oauth2/v2.0/authorize",
+    "KVP_OIDC_TOKEN_ENDPOINT": "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+    "KVP_OIDC_JWKS_ENDPOINT": "https://login.microsoftonline.com/t/discovery/v2.0/keys",
+    "KVP_OIDC_ISSUER": "https://login.microsoftonline.com/t/v2.0",
+    "KVP_OIDC_GROUP_ROLES": "g1=veileder",
+    "KVP_OIDC_GROUP_OFFICES": "g2=0315",
+}
 PRODUCTION_ENV = {
+    **SSO_ENV,
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "p" * 20 + "-a-long-random-production-like-secret-key-!#%&/()=?",
     "KVP_BASE_URL": "https://kvp-sak.intern.nav.no",
@@ -62,29 +73,34 @@ def test_production_settings_values():
         "True",
         "True",
         "same-origin",
-        # No SSO configured in this environment: the password form is the only way in.
-        "True",
+        # Single sign-on only: no password login in production unless asked for.
+        "False",
         "django.contrib.sessions.backends.db",
     ]
 
 
-def test_production_with_sso_has_no_password_login_unless_asked():
-    sso = {
-        "KVP_OIDC_CLIENT_ID": "kvp-sak",
-        "KVP_OIDC_CLIENT_SECRET": "s",
-        "KVP_OIDC_AUTHORIZATION_ENDPOINT": "https://login.microsoftonline.com/t/oauth2/v2.0/authorize",
-        "KVP_OIDC_TOKEN_ENDPOINT": "https://login.microsoftonline.com/t/oauth2/v2.0/token",
-        "KVP_OIDC_JWKS_ENDPOINT": "https://login.microsoftonline.com/t/discovery/v2.0/keys",
-        "KVP_OIDC_GROUP_ROLES": "g1=veileder",
-    }
+def test_password_login_in_production_only_when_asked():
     code = (
         "from django.conf import settings as s; print(s.KVP_LOCAL_LOGIN, s.AUTHENTICATION_BACKENDS)"
     )
-    off = run_manage("shell", "-v", "0", "-c", code, extra=sso)
+    off = run_manage("shell", "-v", "0", "-c", code)
     assert off.returncode == 0, off.stderr
     assert off.stdout.startswith("False") and "ModelBackend" not in off.stdout
-    on = run_manage("shell", "-v", "0", "-c", code, extra={**sso, "KVP_LOCAL_LOGIN": "1"})
+    assert "KvpOIDCBackend" in off.stdout
+    on = run_manage("shell", "-v", "0", "-c", code, extra={"KVP_LOCAL_LOGIN": "1"})
     assert on.stdout.startswith("True") and "ModelBackend" in on.stdout
-    # A half configuration fails loudly at start.
-    half = run_manage("shell", "-v", "0", "-c", code, extra={"KVP_OIDC_CLIENT_ID": "kvp-sak"})
-    assert half.returncode != 0 and "KVP_OIDC_TOKEN_ENDPOINT" in half.stderr
+
+
+def test_no_way_to_log_in_fails_the_checks():
+    no_sso = {name: "" for name in SSO_ENV}
+    result = run_manage("check", extra=no_sso)
+    assert result.returncode != 0
+    assert "kvp.E001" in result.stderr and "KVP_LOCAL_LOGIN=1" in result.stderr
+    assert run_manage("check", extra={**no_sso, "KVP_LOCAL_LOGIN": "1"}).returncode == 0
+
+
+def test_half_a_sso_configuration_fails_at_start():
+    result = run_manage(
+        "check", extra={**{name: "" for name in SSO_ENV}, "KVP_OIDC_CLIENT_ID": "kvp-sak"}
+    )
+    assert result.returncode != 0 and "KVP_OIDC_TOKEN_ENDPOINT" in result.stderr

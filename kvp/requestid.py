@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
+access_logger = logging.getLogger("kvp.access")
 _current: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 # Letters, digits and - _ . : only, so a hostile header cannot forge log lines or fields.
 _VALID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
@@ -41,12 +43,34 @@ class RequestIdMiddleware:
             incoming = new_id()
         request.request_id = incoming  # type: ignore[attr-defined]
         token = _current.set(incoming)
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            if settings.KVP_ACCESS_LOG:
+                _log_access(request, response.status_code, time.monotonic() - started)
         finally:
             _current.reset(token)
         response[HEADER] = incoming
         return response
+
+
+def _log_access(request: HttpRequest, status: int, seconds: float) -> None:
+    """One line per request (instead of gunicorn's access log, which knows no request id).
+    The path without its query string: searches may hold names or national ids."""
+    user = getattr(request, "user", None)
+    access_logger.info(
+        "%s %s %s",
+        request.method,
+        request.path,
+        status,
+        extra={
+            "method": request.method,
+            "path": request.path,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 1),
+            "user": user.get_username() if user is not None and user.is_authenticated else None,
+        },
+    )
 
 
 class RequestIdFilter(logging.Filter):

@@ -328,6 +328,9 @@ KVP_TRUST_X_FORWARDED_FOR = env_bool("KVP_TRUST_X_FORWARDED_FOR", False)
 # request or Celery task that wrote it (kvp/requestid.py). KVP_LOG_FORMAT=plain for humans;
 # the default is plain with DJANGO_DEBUG=1, JSON otherwise.
 KVP_TRUST_REQUEST_ID = env_bool("KVP_TRUST_REQUEST_ID", False)
+# One log line per request (kvp.access: method, path, status, duration, NAV-ident); off with
+# DJANGO_DEBUG=1, where runserver logs requests itself.
+KVP_ACCESS_LOG = env_bool("KVP_ACCESS_LOG", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -140,6 +140,24 @@ def test_a_request_that_logs_writes_its_request_id(client, db, settings, monkeyp
     assert warning[0]["level"] == "WARNING"
 
 
+def test_one_access_line_per_request_with_the_request_id(client, caseworker, settings):
+    settings.KVP_ACCESS_LOG = True
+    stream, handler = json_log_stream()
+    access = logging.getLogger("kvp.access")
+    access.addHandler(handler)
+    try:
+        client.force_login(caseworker)
+        response = client.get("/deltakere/", {"q": "15108695088"})
+    finally:
+        access.removeHandler(handler)
+    (line,) = [json.loads(line) for line in stream.getvalue().splitlines() if line.strip()]
+    assert line["request_id"] == response["X-Request-ID"]
+    assert (line["method"], line["path"], line["status"]) == ("GET", "/deltakere/", 200)
+    assert line["user"] == "Z990001" and line["duration_ms"] >= 0
+    # The query string (a search for a national id) is not logged.
+    assert "15108695088" not in stream.getvalue()
+
+
 def test_request_id_travels_to_celery_tasks():
     """A task enqueued during a request carries the request's id in its message headers, and
     the task's log lines use it (before_task_publish -> task_prerun)."""

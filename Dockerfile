@@ -52,4 +52,6 @@ ENV CELERY_BEAT_SCHEDULE_FILENAME=/var/lib/kvp/celerybeat-schedule \
     WEB_CONCURRENCY=3
 EXPOSE 8000
 # gunicorn reads WEB_CONCURRENCY (workers) and GUNICORN_CMD_ARGS from the environment.
-CMD ["gunicorn", "kvp.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# No gunicorn access log: the app writes one JSON line per request, with its request id
+# (kvp/requestid.py, KVP_ACCESS_LOG).
+CMD ["gunicorn", "kvp.wsgi", "--bind", "0.0.0.0:8000"]

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
 
@@ -6,6 +7,7 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Feil NAV-ident eller passord. Sjekk at du har skrevet riktig.",
         "inactive": "Brukeren er deaktivert. Kontakt lederen din.",
+        "local_login_off": "Innlogging med passord er slått av. Logg inn med NAV-kontoen din.",
     }
 
     def __init__(self, *args, **kwargs):
@@ -16,3 +18,10 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].widget = forms.PasswordInput(
             attrs={"autocomplete": "current-password"}
         )
+
+    def clean(self):
+        if not settings.KVP_LOCAL_LOGIN:
+            raise forms.ValidationError(
+                self.error_messages["local_login_off"], code="local_login_off"
+            )
+        return super().clean()

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
@@ -20,19 +23,88 @@ from participants import services
 from participants.forms import CaseloadReassignForm
 from participants.models import Participant
 
-login_view = public(
-    auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
-)
+logger = logging.getLogger(__name__)
+
+
+@public
+def login_view(request: HttpRequest) -> HttpResponse:
+    """The login page: "Logg inn med NAV-konto" (single sign-on, when set up) and the
+    NAV-ident and password form (development and demo, KVP_LOCAL_LOGIN)."""
+    view = auth_views.LoginView.as_view(
+        authentication_form=LoginForm,
+        redirect_authenticated_user=True,
+        extra_context={
+            "sso_enabled": settings.KVP_OIDC_ENABLED,
+            "local_login": settings.KVP_LOCAL_LOGIN,
+        },
+    )
+    return view(request)
+
+
 logout_view = public(auth_views.LogoutView.as_view())
 
 
 @public
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """Liveness and database readiness for load balancers and docker-compose."""
+    """Liveness for load balancers and docker-compose: the process answers and reaches the
+    database. Cheap: one SELECT 1."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _check_redis() -> str:
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return "ok"
+
+
+def _check_migrations() -> str:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if plan:
+        raise RuntimeError(f"{len(plan)} migrasjoner er ikke kjørt")
+    return "ok"
+
+
+READINESS_CHECKS = {
+    "database": _check_database,
+    "redis": _check_redis,
+    "migrations": _check_migrations,
+}
+
+
+@public
+@require_GET
+def readiness(request: HttpRequest) -> HttpResponse:
+    """Readiness: PostgreSQL answers, Redis (Celery's broker) answers and every migration is
+    applied. 200 when ready, 503 with what failed when not: the load balancer sends no
+    traffic here until it is 200."""
+    checks: dict[str, str] = {}
+    for name, check in READINESS_CHECKS.items():
+        try:
+            checks[name] = check()
+        except Exception as error:  # noqa: BLE001 - any failure means "not ready"
+            logger.warning("readiness check %s failed: %s", name, error)
+            checks[name] = f"feil: {type(error).__name__}"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse(
+        {"status": "klar" if ready else "ikke klar", "checks": checks}, status=200 if ready else 503
+    )
 
 
 @require_GET

@@ -11,6 +11,9 @@ app = Celery("kvp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Passes the request id of the web request that enqueued a task on to the task's log lines.
+import kvp.requestid  # noqa: E402, F401
+
 app.conf.beat_schedule = {
     "clear-expired-sessions": {
         "task": "caseworker.tasks.clear_expired_sessions",

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "django_htmx",
+    "mozilla_django_oidc",
+    "axes",
+    "csp",
     "caseworker",
     "reporting",
     "participants",
@@ -62,7 +65,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kvp.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns its lockout exception into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kvp.urls"
@@ -147,19 +154,119 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Single sign-on with OpenID Connect (caseworker/sso.py; README "Single sign-on"). On when a client
+# id is set. Endpoints are given explicitly (Entra ID: https://login.microsoftonline.com/
+# <tenant>/oauth2/v2.0/authorize, …/token, …/discovery/v2.0/keys; issuer
+# https://login.microsoftonline.com/<tenant>/v2.0).
+OIDC_RP_CLIENT_ID = env("KVP_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("KVP_OIDC_CLIENT_SECRET")
+KVP_OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("KVP_OIDC_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("KVP_OIDC_TOKEN_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("KVP_OIDC_JWKS_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("KVP_OIDC_USERINFO_ENDPOINT")  # optional: claims from the ID token
+KVP_OIDC_ISSUER = env("KVP_OIDC_ISSUER")
+OIDC_RP_SIGN_ALGO = env("KVP_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("KVP_OIDC_SCOPES", "openid profile email")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/logg-inn/"
+# Claims: the NAV-ident (the username), the group ids, and optionally the office unit numbers.
+KVP_OIDC_IDENT_CLAIM = env("KVP_OIDC_IDENT_CLAIM", "NAVident")
+KVP_OIDC_GROUPS_CLAIM = env("KVP_OIDC_GROUPS_CLAIM", "groups")
+KVP_OIDC_OFFICE_CLAIM = env("KVP_OIDC_OFFICE_CLAIM")
+# group=role pairs or JSON; roles veileder, beslutter, leder, statsforvalter, admin, and the
+# special authorisations kode6 and skjermet. Offices: group=enhetsnummer.
+from caseworker.sso_config import parse_mapping, validate_role_mapping  # noqa: E402
+
+KVP_OIDC_GROUP_ROLES = parse_mapping(env("KVP_OIDC_GROUP_ROLES"), "KVP_OIDC_GROUP_ROLES")
+validate_role_mapping(KVP_OIDC_GROUP_ROLES)
+KVP_OIDC_GROUP_OFFICES = parse_mapping(env("KVP_OIDC_GROUP_OFFICES"), "KVP_OIDC_GROUP_OFFICES")
+if KVP_OIDC_ENABLED:
+    _missing = [
+        name
+        for name, value in [
+            ("KVP_OIDC_CLIENT_SECRET", OIDC_RP_CLIENT_SECRET),
+            ("KVP_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_AUTHORIZATION_ENDPOINT),
+            ("KVP_OIDC_TOKEN_ENDPOINT", OIDC_OP_TOKEN_ENDPOINT),
+            ("KVP_OIDC_JWKS_ENDPOINT", OIDC_OP_JWKS_ENDPOINT),
+            ("KVP_OIDC_GROUP_ROLES", KVP_OIDC_GROUP_ROLES),
+        ]
+        if not value
+    ]
+    if _missing:
+        raise ImproperlyConfigured(f"KVP_OIDC_CLIENT_ID is set, so set {', '.join(_missing)} too")
+# Username and password login: for development, tests and the demo. On by default with
+# DJANGO_DEBUG=1; in production only when KVP_LOCAL_LOGIN=1. With neither this nor SSO,
+# `manage.py check` (and so migrate) fails: kvp.E001 in caseworker/checks.py.
+KVP_LOCAL_LOGIN = env_bool("KVP_LOCAL_LOGIN", DEBUG)
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while the user/address is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    *(["caseworker.sso.KvpOIDCBackend"] if KVP_OIDC_ENABLED else []),
+    *(["django.contrib.auth.backends.ModelBackend"] if KVP_LOCAL_LOGIN else []),
+]
+
+# Login rate limiting (django-axes): 5 failed attempts for one NAV-ident from one address lock
+# that pair out for 15 minutes; a successful login resets the count.
+AXES_ENABLED = env_bool("KVP_AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(env("KVP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("KVP_LOGIN_LOCKOUT_HOURS", "0.25"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("KVP_TRUST_X_FORWARDED_FOR", False) else None
+AXES_VERBOSE = False
+
 # Sessions end after 30 minutes without a request: the age is renewed on every request.
+# Stored in the database, so any web container serves any user (README "Operations").
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = int(env("KVP_SESSION_IDLE_SECONDS", "1800"))
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# --- Transport security ---------------------------------------------------------------------
+# Production (DJANGO_DEBUG=0 and KVP_BASE_URL on https://) gets secure cookies, HSTS and the
+# redirect to https; `manage.py check --deploy` is clean there (kvp/tests/test_deploy_check.py).
+KVP_BASE_URL = env("KVP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+_HTTPS = KVP_BASE_URL.startswith("https://")
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", _HTTPS and not DEBUG)
+SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000" if _HTTPS and not DEBUG else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+# The preload flag only matters once the domain's owner submits it to the browsers' list.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
+# The liveness and readiness probes come over plain http from inside the cluster.
+SECURE_REDIRECT_EXEMPT = [r"^helse/"]
 if env("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): no inline script or style anywhere, nothing from other
+# origins except the Aksel font files that @navikt/ds-css loads from cdn.nav.no.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "font-src": ["'self'", "https://cdn.nav.no"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'", *([OIDC_OP_AUTHORIZATION_ENDPOINT] if KVP_OIDC_ENABLED else [])],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # --- Locale --------------------------------------------------------------------------------
 LANGUAGE_CODE = "nb"
@@ -205,8 +312,8 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 # --- E-mail --------------------------------------------------------------------------------
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "kvp-sak@localhost")
-# The site's own address, for links in e-mails (the daily task digest), without a trailing slash.
-KVP_BASE_URL = env("KVP_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's own address, for links in e-mails (the daily task digest), without a trailing
+# slash: KVP_BASE_URL, set above with transport security.
 
 # --- KVP-sak policy ------------------------------------------------------------------------
 # Synthetic national ids (Skatteetaten's test persons: month + 80) are for demo and test
@@ -223,11 +330,33 @@ KVP_TRUST_X_FORWARDED_FOR = env_bool("KVP_TRUST_X_FORWARDED_FOR", False)
 # process its own so that only their own worker takes the jobs.
 KVP_DOCUMENT_QUEUE = env("KVP_DOCUMENT_QUEUE", "celery")
 
+# Logs: one JSON object per line on stderr (python-json-logger) with the request id of the
+# request or Celery task that wrote it (kvp/requestid.py). KVP_LOG_FORMAT=plain for humans;
+# the default is plain with DJANGO_DEBUG=1, JSON otherwise.
+KVP_TRUST_REQUEST_ID = env_bool("KVP_TRUST_REQUEST_ID", False)
+# One log line per request (kvp.access: method, path, status, duration, NAV-ident); off with
+# DJANGO_DEBUG=1, where runserver logs requests itself.
+KVP_ACCESS_LOG = env_bool("KVP_ACCESS_LOG", not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "kvp.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("KVP_LOG_FORMAT", "plain" if DEBUG else "json"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint logs each rendering step at INFO; its warnings still show.
     "loggers": {"weasyprint": {"level": "WARNING"}},

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from caseworker import sso
 from caseworker import views as caseworker_views
 from caseworker.admin import site as admin_site
 
@@ -8,6 +9,9 @@ urlpatterns = [
     path("logg-inn/", caseworker_views.login_view, name="login"),
     path("logg-ut/", caseworker_views.logout_view, name="logout"),
     path("helse/", caseworker_views.health, name="health"),
+    path("helse/klar/", caseworker_views.readiness, name="readiness"),
+    path("oidc/authenticate/", sso.oidc_authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", sso.oidc_callback, name="oidc_callback"),
     path("deltakere/", include("participants.urls")),
     path("sak/", include("decisions.urls")),
     path("sak/", include("plans.urls")),

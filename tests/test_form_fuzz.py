@@ -462,6 +462,13 @@ ENDPOINTS: dict[str, Endpoint] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _no_login_rate_limit(settings):
+    # The login fuzz fails hundreds of logins from one address on purpose; the lockout that
+    # would follow is tested in caseworker/tests/test_login_rate_limit.py.
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture
 def world(
     office_a,
@@ -1290,3 +1297,268 @@ def test_postal_code_must_be_ascii_digits(world, postal_code):
     response = world.post("create", post)
     assert_form_error(response, field="postal_code", text="Postnummeret må være fire siffer")
     world.assert_unchanged(before, "create")
+
+
+# --- Every form in the app, found by crawling it --------------------------------------------
+# The tests above know the participant forms field by field. The rest (applications,
+# assessments, decisions, approval, leave, plans, catalogue, worklist) are found here: the
+# demo data is loaded and the site is crawled as a caseworker, an approver and a leader; every
+# <form method="post"> on every page is collected with the values it was rendered with. Each
+# form is then posted by the user who saw it, with hypothesis breaking some of its fields
+# (hostile text, a dropped field, a field sent twice, another option's value, junk extra
+# fields). Whatever is sent: never a 500, and when the answer is not a redirect (the form came
+# back with errors, or 4xx), nothing in the database changed. Each post runs in a savepoint
+# that is rolled back, so every example starts from the same demo data.
+
+CRAWL_PERSONAS = ["Z990001", "Z990002", "Z990003", "Z990004"]
+CRAWL_MAX_PAGES = 300
+# Pages of one kind (participant page, decision page, …) visited per persona: enough to meet
+# each kind in its different states, few enough to keep the crawl short.
+CRAWL_PER_VIEW = 8
+# URL names of every POST endpoint; the crawl must find a form for each (a new view with a
+# form that the crawl cannot reach fails here, so it gets fuzzed too).
+POST_ENDPOINTS = {
+    "participants:create",
+    "participants:edit",
+    "participants:children",
+    "participants:child_edit",
+    "participants:child_remove",
+    "participants:reassign",
+    "caseworker:reassign_caseload",
+    "decisions:worklist_reassign",
+    "decisions:application_register",
+    "decisions:application_assess",
+    "decisions:application_close",
+    "decisions:leave_register",
+    "decisions:decision_edit",
+    "decisions:decision_send",
+    "decisions:decision_approve",
+    "decisions:decision_return",
+    "plans:activity_add",
+    "plans:activity_edit",
+    "plans:activity_remove",
+    "plans:evaluation_add",
+    "plans:evaluation_edit",
+    "plans:evaluation_remove",
+    "plans:measure_add",
+    "plans:measure_edit",
+    "plans:provider_add",
+    "plans:provider_edit",
+}
+
+
+@dataclass
+class FoundForm:
+    username: str
+    url: str
+    url_name: str
+    fields: list[tuple[str, str]]  # as the browser would send them, in order
+    options: dict[str, list[str]]  # choices offered by selects, radios and checkboxes
+
+
+def _form_fields(form) -> tuple[list[tuple[str, str]], dict[str, list[str]]]:
+    fields: list[tuple[str, str]] = []
+    options: dict[str, list[str]] = {}
+    for el in form.find_all(["input", "select", "textarea", "button"]):
+        name = el.get("name")
+        if not name or el.has_attr("disabled"):
+            continue
+        if el.name == "select":
+            values = [o.get("value", o.get_text()) for o in el.find_all("option")]
+            options.setdefault(name, []).extend(values)
+            chosen = [o.get("value", o.get_text()) for o in el.find_all("option", selected=True)]
+            fields += [(name, v) for v in (chosen or values[:1])]
+        elif el.name == "textarea":
+            fields.append((name, el.get_text()))
+        elif el.name == "button" or el.get("type") in ("submit", "button", "reset", "image"):
+            continue
+        elif el.get("type") in ("checkbox", "radio"):
+            options.setdefault(name, []).append(el.get("value", "on"))
+            if el.has_attr("checked"):
+                fields.append((name, el.get("value", "on")))
+        elif el.get("type") != "file":
+            fields.append((name, el.get("value", "")))
+    return fields, options
+
+
+def crawl_forms() -> dict[str, FoundForm]:
+    from django.urls import Resolver404, resolve
+
+    from caseworker.models import User
+
+    found: dict[str, FoundForm] = {}
+    for username in CRAWL_PERSONAS:
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        queue, seen = [reverse("home")], set()
+        per_view: dict[str, int] = {}
+        while queue and len(seen) < CRAWL_MAX_PAGES:
+            url = queue.pop(0)
+            if url in seen:
+                continue
+            try:
+                view_name = resolve(url.split("?")[0]).view_name
+            except Resolver404:
+                continue
+            if per_view.get(view_name, 0) >= CRAWL_PER_VIEW:
+                continue
+            per_view[view_name] = per_view.get(view_name, 0) + 1
+            seen.add(url)
+            response = client.get(url)
+            if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
+                continue
+            soup = soup_of(response)
+            for form in soup.find_all("form"):
+                if (form.get("method") or "get").lower() != "post":
+                    continue
+                action = form.get("action") or url
+                try:
+                    match = resolve(action.split("?")[0])
+                except Resolver404:
+                    continue
+                name = match.view_name
+                if name in ("logout", "login") or name in found:
+                    continue
+                fields, options = _form_fields(form)
+                found[name] = FoundForm(username, action, name, fields, options)
+            for link in soup.find_all("a", href=True):
+                href = link["href"].split("#")[0]
+                if href.startswith("/") and not href.startswith(
+                    ("/admin/", "/static/", "/logg-ut")
+                ):
+                    if href not in seen:
+                        queue.append(href)
+    return found
+
+
+def db_fingerprint() -> dict[str, int]:
+    """Row counts of every table, and the sum of the optimistic-lock versions."""
+    from django.apps import apps
+    from django.db.models import Sum
+
+    skip = {"sessions", "axes", "admin", "contenttypes"}
+    result: dict[str, int] = {}
+    for model in apps.get_models():
+        if model._meta.app_label in skip or model is AuditEvent:
+            continue
+        result[model._meta.label] = model.objects.count()
+        if any(f.name == "version" for f in model._meta.concrete_fields):
+            result[model._meta.label + ".version"] = (
+                model.objects.aggregate(v=Sum("version"))["v"] or 0
+            )
+    result["audit writes"] = AuditEvent.objects.filter(
+        action__in=("create", "change"), outcome="permit"
+    ).count()
+    return result
+
+
+def returned_drafts() -> None:
+    """The demo has no draft decisions; the approver returns one grant of each caseworker at
+    office A, so the draft's edit and send forms exist too."""
+    from caseworker.audit import AuditContext
+    from caseworker.models import User
+    from decisions import services
+    from decisions.models import Decision, DecisionStatus, ReturnReason
+
+    approver = User.objects.get(username="Z990003")
+    ctx = AuditContext(actor=approver, client_address="127.0.0.1")
+    for drafter in ("Z990001", "Z990002"):
+        decision = (
+            Decision.objects.filter(
+                status=DecisionStatus.AWAITING_APPROVAL, drafted_by__username=drafter
+            )
+            .order_by("pk")
+            .first()
+        )
+        if decision is not None:
+            services.decision_return(
+                ctx=ctx,
+                decision=decision,
+                reason=ReturnReason.values[0],
+                comment="Sjekk perioden.",
+                expected_version=decision.version,
+            )
+
+
+class _Rollback(Exception):
+    pass
+
+
+def fuzz_form(found: FoundForm, clients: dict[str, Client], statuses: dict[int, int]) -> None:
+    from django.db import transaction
+
+    names = sorted({name for name, _ in found.fields} | set(found.options))
+
+    @settings(
+        max_examples=10,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(data=st.data())
+    def run(data):
+        post: dict[str, list[str]] = {}
+        for name, value in found.fields:
+            post.setdefault(name, []).append(value)
+        chosen = (
+            data.draw(st.sets(st.sampled_from(names), max_size=4), label="fields") if names else []
+        )
+        for name in sorted(chosen):
+            how = data.draw(
+                st.sampled_from(["hostile", "drop", "twice", "option", "long", "nul"]),
+                label=f"how {name}",
+            )
+            if how == "drop":
+                post.pop(name, None)
+            elif how == "twice":
+                post[name] = [*post.get(name, ["x"]), data.draw(hostile_text, label=name)]
+            elif how == "option" and found.options.get(name):
+                post[name] = [data.draw(st.sampled_from(found.options[name]), label=name)]
+            elif how == "long":
+                post[name] = [data.draw(long_text(201, 3000), label=name)]
+            elif how == "nul":
+                post[name] = [data.draw(with_nul(hostile_text), label=name)]
+            else:
+                post[name] = [data.draw(hostile_text, label=name)]
+        if data.draw(st.booleans(), label="junk field"):
+            post["ukjent_felt"] = [data.draw(hostile_text, label="junk")]
+        note(f"POST {found.url} as {found.username}: {post!r}")
+        try:
+            with transaction.atomic():
+                before = db_fingerprint()
+                response = clients[found.username].post(found.url, post)
+                assert_not_server_error(response)
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+                if response.status_code not in (301, 302, 303):
+                    assert db_fingerprint() == before, (
+                        f"{found.url_name} answered {response.status_code} but saved something"
+                    )
+                raise _Rollback
+        except _Rollback:
+            pass
+
+    run()
+
+
+def test_every_form_survives_hostile_input(db, settings):
+    from django.core.management import call_command
+
+    from caseworker.models import User
+
+    settings.KVP_ALLOW_SYNTHETIC_IDS = True
+    call_command("demo_data", verbosity=0)
+    returned_drafts()
+    found = crawl_forms()
+    missing = POST_ENDPOINTS - set(found)
+    assert not missing, f"the crawl found no form for {sorted(missing)}"
+    clients = {}
+    for username in CRAWL_PERSONAS:
+        clients[username] = Client()
+        clients[username].raise_request_exception = False
+        clients[username].force_login(User.objects.get(username=username))
+    statuses: dict[int, int] = {}
+    for name in sorted(found):
+        fuzz_form(found[name], clients, statuses)
+    # The fuzz reached both sides: forms refused (200 with errors) and posts that went through.
+    assert statuses.get(200) and statuses.get(302), statuses

@@ -33,4 +33,11 @@ def test_public_urls_are_only_login_logout_and_health():
         for route, view in _walk(get_resolver().url_patterns)
         if getattr(view, "kvp_permission", None) == "public"
     )
-    assert public == ["helse/", "logg-inn/", "logg-ut/"]
+    assert public == [
+        "helse/",
+        "helse/klar/",
+        "logg-inn/",
+        "logg-ut/",
+        "oidc/authenticate/",
+        "oidc/callback/",
+    ]

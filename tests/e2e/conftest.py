@@ -93,6 +93,7 @@ class AxeScan:
         self.page, self.name = page, name
         self.problems: list[str] = []
         self.count = 0
+        self.checked = False
 
     def __call__(self, label: str) -> list[dict]:
         self.count += 1
@@ -119,11 +120,17 @@ class AxeScan:
         return bad
 
     def assert_clean(self) -> None:
+        self.checked = True
         assert not self.problems, (
             "axe-core found serious/critical WCAG 2.1 A/AA violations:\n" + "\n".join(self.problems)
         )
 
 
 @pytest.fixture
-def axe(page, request) -> AxeScan:
-    return AxeScan(page, request.node.name.removeprefix("test_"))
+def axe(page, request) -> Iterator[AxeScan]:
+    """The scan; a serious or critical violation fails the test even if it forgets to call
+    axe.assert_clean() (checked when the test ends)."""
+    scan = AxeScan(page, request.node.name.removeprefix("test_"))
+    yield scan
+    if not scan.checked:
+        scan.assert_clean()

@@ -7,6 +7,8 @@ Post/Redirect/Get with a message."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -103,34 +105,55 @@ def _activity(request: HttpRequest, pk: int) -> PlanActivity:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@permission_required("plan.change")
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk)
-    programme = activity.programme
-    form = ActivityForm(request.POST or None, programme=programme, activity=activity)
+def _item_edit(request: HttpRequest, item, form, change, *, done: str, heading: str):
+    """The edit page of one plan item (activity or evaluation date): the version-checked
+    change through its service, then back to the plan."""
+    programme = item.programme
     if request.method == "POST" and form.is_valid():
         try:
-            services.activity_change(
+            change(
                 ctx=_ctx(request),
-                activity=activity,
                 data=form.service_data(),
                 expected_version=form.cleaned_data["version"] or 0,
             )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, "Aktiviteten er endret.")
+            messages.success(request, done)
             return redirect("plans:plan_detail", pk=programme.pk)
     return render(
         request,
         "plans/item_form.html",
-        {
-            "participant": activity.participant,
-            "programme": programme,
-            "form": form,
-            "heading": f"Endre aktivitet: {activity.title}",
-        },
+        {"participant": item.participant, "programme": programme, "form": form, "heading": heading},
+    )
+
+
+def _item_remove(request: HttpRequest, item, remove, *, done: str) -> HttpResponse:
+    """Remove one plan item with its version check; the outcome as a message on the plan."""
+    form = VersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Last siden på nytt og prøv igjen.")
+        remove(ctx=_ctx(request), expected_version=form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("plans:plan_detail", pk=item.programme_id)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("plan.change")
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity(request, pk)
+    form = ActivityForm(request.POST or None, programme=activity.programme, activity=activity)
+    return _item_edit(
+        request,
+        activity,
+        form,
+        functools.partial(services.activity_change, activity=activity),
+        done="Aktiviteten er endret.",
+        heading=f"Endre aktivitet: {activity.title}",
     )
 
 
@@ -138,18 +161,12 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("plan.change")
 def activity_remove(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
-    form = VersionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Last siden på nytt og prøv igjen.")
-        services.activity_remove(
-            ctx=_ctx(request), activity=activity, expected_version=form.cleaned_data["version"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Aktiviteten «{activity.title}» er fjernet fra planen.")
-    return redirect("plans:plan_detail", pk=activity.programme_id)
+    return _item_remove(
+        request,
+        activity,
+        functools.partial(services.activity_remove, activity=activity),
+        done=f"Aktiviteten «{activity.title}» er fjernet fra planen.",
+    )
 
 
 @require_POST
@@ -184,30 +201,16 @@ def _evaluation(request: HttpRequest, pk: int) -> Evaluation:
 @permission_required("plan.change")
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
-    programme = evaluation.programme
-    form = EvaluationForm(request.POST or None, programme=programme, evaluation=evaluation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.evaluation_change(
-                ctx=_ctx(request),
-                evaluation=evaluation,
-                data=form.service_data(),
-                expected_version=form.cleaned_data["version"] or 0,
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, "Evalueringsdatoen er endret.")
-            return redirect("plans:plan_detail", pk=programme.pk)
-    return render(
+    form = EvaluationForm(
+        request.POST or None, programme=evaluation.programme, evaluation=evaluation
+    )
+    return _item_edit(
         request,
-        "plans/item_form.html",
-        {
-            "participant": evaluation.participant,
-            "programme": programme,
-            "form": form,
-            "heading": f"Endre evaluering {evaluation.date:%d.%m.%Y}",
-        },
+        evaluation,
+        form,
+        functools.partial(services.evaluation_change, evaluation=evaluation),
+        done="Evalueringsdatoen er endret.",
+        heading=f"Endre evaluering {evaluation.date:%d.%m.%Y}",
     )
 
 
@@ -215,18 +218,12 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("plan.change")
 def evaluation_remove(request: HttpRequest, pk: int) -> HttpResponse:
     evaluation = _evaluation(request, pk)
-    form = VersionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Last siden på nytt og prøv igjen.")
-        services.evaluation_remove(
-            ctx=_ctx(request), evaluation=evaluation, expected_version=form.cleaned_data["version"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, "Evalueringsdatoen er fjernet fra planen.")
-    return redirect("plans:plan_detail", pk=evaluation.programme_id)
+    return _item_remove(
+        request,
+        evaluation,
+        functools.partial(services.evaluation_remove, evaluation=evaluation),
+        done="Evalueringsdatoen er fjernet fra planen.",
+    )
 
 
 # --- The office catalogue (leaders) ------------------------------------------------------------

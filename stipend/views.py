@@ -52,25 +52,39 @@ def _date_param(value: str | None) -> datetime.date | None:
 # --- Attendance ---------------------------------------------------------------------------------
 
 
+OVERRIDE_REASON_MAX = 300  # stipend.models.Absence.override_reason
+
+
 def _posted_entries(request: HttpRequest, grid, week: datetime.date):
-    """The grid's POST as WeekEntry per row; bad values become ValidationError."""
-    entries = []
+    """The grid's POST as WeekEntry per row, and what is wrong with it in Norwegian. Every row
+    is read even when one is wrong, so the page shows back everything the user typed."""
+    entries, problems = [], []
     for row in grid:
-        pid = row.participant.pk
+        pid, name = row.participant.pk, row.participant.full_name
         try:
             version = int(request.POST.get(f"v-{pid}", ""))
         except ValueError:
-            raise ValidationError("Skjemaet mangler versjon. Last siden på nytt.") from None
+            problems.append("Skjemaet mangler versjon. Last siden på nytt.")
+            version = -1
         absences = {}
         for day, planned, _ in row.cells:
             value = request.POST.get(f"d-{pid}-{day.isoformat()}", "")
             if value and planned:
                 if value not in AbsenceKind.values:
-                    raise ValidationError(f"Ukjent fraværstype for {row.participant.full_name}.")
+                    problems.append(f"Ukjent fraværstype for {name}.")
+                    continue
                 absences[day] = value
-        reason = request.POST.get(f"r-{pid}", "")[:300]
+        reason = request.POST.get(f"r-{pid}", "").strip()
+        if "\x00" in reason:
+            problems.append(f"Begrunnelsen for {name} inneholder et tegn som ikke er tillatt.")
+            reason = reason.replace("\x00", "")
+        if len(reason) > OVERRIDE_REASON_MAX:
+            problems.append(
+                f"Begrunnelsen for {name} kan ha høyst {OVERRIDE_REASON_MAX} tegn "
+                f"(den har {len(reason)})."
+            )
         entries.append(services.WeekEntry(pid, version, absences, reason))
-    return entries
+    return entries, list(dict.fromkeys(problems))
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,7 +99,9 @@ def attendance_week(request: HttpRequest) -> HttpResponse:
     entries: list[services.WeekEntry] = []
     if request.method == "POST":
         try:
-            entries = _posted_entries(request, grid, week)
+            entries, problems = _posted_entries(request, grid, week)
+            if problems:
+                raise ValidationError(problems)
             changed = services.attendance_week_save(
                 ctx=_ctx(request), week_start=week, grid=grid, entries=entries
             )

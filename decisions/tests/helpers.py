@@ -45,3 +45,39 @@ def draft(ctx, kind, participant, *, application=None, programme=None, **data):
         programme=programme,
         data=data,
     )
+
+
+def running_programme(drafter, approver, participant, today):
+    """A programme granted through the services 60 days ago for a year, its application
+    received 90 days ago and assessed as fulfilled; returns the open programme."""
+    from caseworker.audit import AuditContext
+    from decisions import rules
+    from decisions.selectors import open_programme
+
+    ctx = {u: AuditContext(actor=u, client_address="127.0.0.1") for u in (drafter, approver)}
+    application = services.application_register(
+        ctx=ctx[drafter],
+        participant=participant,
+        data={"received_on": today - days(90), "received_via": "digital"},
+    )
+    services.application_assess(
+        ctx=ctx[drafter],
+        application=application,
+        assessments={c: (True, "Vurdert.") for c in ALL_FULFILLED},
+        data={"benefits_checked": ["aap", "uforetrygd", "overgangsstonad"]},
+        expected_version=application.version,
+    )
+    start = today - days(60)
+    grant = services.decision_draft(
+        ctx=ctx[drafter],
+        kind="grant",
+        participant=participant,
+        application=application,
+        data={
+            "period_start": start,
+            "period_end": rules.add_years(start, 1) - days(1),
+            "reasoning": "Vilkårene er oppfylt.",
+        },
+    )
+    approve(grant, ctx[drafter], ctx[approver])
+    return open_programme(participant.pk)

@@ -5,7 +5,6 @@ batch and follows the progress bar. axe-core scans every page (WCAG 2.1 A/AA).""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -15,9 +14,9 @@ from playwright.sync_api import expect
 
 from caseworker.audit import AuditContext
 from caseworker.models import Role
-from decisions import documents, rules, services
+from decisions import documents, services
 from decisions.models import ParticipationCertificate, Programme
-from decisions.selectors import open_programme
+from decisions.tests import helpers
 from decisions.tests.pdf_helpers import text
 from decisions.tests.test_document_tasks import QUEUE, celery_worker_on_redis  # noqa: F401
 from tests.e2e.conftest import axe, browser, page  # noqa: F401  (fixtures for this module)
@@ -58,37 +57,7 @@ def staff(transactional_db, office_a, caseworker, settings):
 
 
 def running_programme(staff, participant, today) -> Programme:
-    kari, ingrid = staff["kari"], staff["ingrid"]
-    ctx = {u: AuditContext(actor=u, client_address="127.0.0.1") for u in (kari, ingrid)}
-    application = services.application_register(
-        ctx=ctx[kari],
-        participant=participant,
-        data={"received_on": today - datetime.timedelta(days=90), "received_via": "digital"},
-    )
-    services.application_assess(
-        ctx=ctx[kari],
-        application=application,
-        assessments={c: (True, "Vurdert.") for c in CONDITIONS},
-        data={"benefits_checked": ["aap", "uforetrygd", "overgangsstonad"]},
-        expected_version=application.version,
-    )
-    start = today - datetime.timedelta(days=60)
-    grant = services.decision_draft(
-        ctx=ctx[kari],
-        kind="grant",
-        participant=participant,
-        application=application,
-        data={
-            "period_start": start,
-            "period_end": rules.add_years(start, 1) - datetime.timedelta(days=1),
-            "reasoning": "Vilkårene er oppfylt.",
-        },
-    )
-    grant = services.decision_send_for_approval(
-        ctx=ctx[kari], decision=grant, expected_version=grant.version
-    )
-    services.decision_approve(ctx=ctx[ingrid], decision=grant, expected_version=grant.version)
-    return open_programme(participant.pk)
+    return helpers.running_programme(staff["kari"], staff["ingrid"], participant, today)
 
 
 def test_preview_approve_and_download_the_letter(

@@ -21,6 +21,7 @@ from caseworker.models import Role
 from decisions import rules, services
 from decisions.models import Application, Decision, DecisionStatus, Programme
 from decisions.selectors import open_programme
+from decisions.tests import helpers
 from tests.e2e.conftest import axe, browser, page  # noqa: F401  (fixtures for this module)
 from tests.e2e.test_participant_flow import PASSWORD, log_in
 from tests.factories import ParticipantFactory, UserFactory
@@ -66,34 +67,7 @@ def mona_sends_an_interruption(staff, office_a, today) -> Decision:
     kari, ingrid, mona = staff["kari"], staff["ingrid"], staff["mona"]
     person = ParticipantFactory(first_name="Ola", last_name="Eksempel", office=office_a)
     ctx = {u: AuditContext(actor=u, client_address="127.0.0.1") for u in (kari, ingrid, mona)}
-    application = services.application_register(
-        ctx=ctx[kari],
-        participant=person,
-        data={"received_on": today - datetime.timedelta(days=90), "received_via": "digital"},
-    )
-    services.application_assess(
-        ctx=ctx[kari],
-        application=application,
-        assessments={c: (True, "Vurdert.") for c in CONDITIONS},
-        data={"benefits_checked": ["aap", "uforetrygd", "overgangsstonad"]},
-        expected_version=application.version,
-    )
-    start = today - datetime.timedelta(days=60)
-    grant = services.decision_draft(
-        ctx=ctx[kari],
-        kind="grant",
-        participant=person,
-        application=application,
-        data={
-            "period_start": start,
-            "period_end": rules.add_years(start, 1) - datetime.timedelta(days=1),
-            "reasoning": "Vilkårene er oppfylt.",
-        },
-    )
-    grant = services.decision_send_for_approval(
-        ctx=ctx[kari], decision=grant, expected_version=grant.version
-    )
-    services.decision_approve(ctx=ctx[ingrid], decision=grant, expected_version=grant.version)
+    helpers.running_programme(kari, ingrid, person, today)
     interruption = services.decision_draft(
         ctx=ctx[mona],
         kind="interruption",

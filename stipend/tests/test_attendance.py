@@ -278,3 +278,26 @@ def test_planned_days_follow_the_plan_when_there_is_one(programme, week, casewor
         hours_per_week=15,
     )
     assert planned_of(programme, week) == [week, week + days(2)]
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("Lege\x00attest", "inneholder et tegn som ikke er tillatt"),
+        ("x" * 301, "kan ha høyst 300 tegn (den har 301)"),
+    ],
+)
+def test_a_bad_override_reason_is_refused_and_what_was_typed_is_kept(
+    login, caseworker, participant, programme, week, reason, message
+):
+    """Found by the form fuzzer: a NUL byte in the reason was a 500, and a long reason was cut
+    to 300 characters without a word. Now: a Norwegian message, nothing saved, and the grid
+    shows the absence the caseworker chose."""
+    first = planned_of(programme, week)[0]
+    response = post_week(login(caseworker), week, {participant: (0, {first: "ferie"}, reason)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Absence.objects.exists()
+    soup = BeautifulSoup(response.content, "html.parser")
+    chosen = soup.select_one(f"select[name='d-{participant.pk}-{first.isoformat()}']")
+    assert chosen.find("option", selected=True)["value"] == "ferie"

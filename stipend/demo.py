@@ -1,5 +1,6 @@
 """Demo data for `make run`: the last three weeks of attendance with some absence, and an
-approved payment basis for the last payment period, for the demo participants in a programme.
+approved payment basis for every payment period since 1 January last year that is over, for
+the demo participants in a programme.
 Idempotent: a participant who already has absence or a basis is left alone."""
 
 from __future__ import annotations
@@ -62,18 +63,30 @@ def seed_stipend() -> str:
         ]
     Absence.objects.bulk_create(absences)
     AttendanceWeek.objects.bulk_create(weeks, ignore_conflicts=True)
-    for programme in programmes:
+    # Every payment period this year and last that is over, so the leaders' statistics
+    # (K2) and the KOSTRA report have paid months to show.
+    since = datetime.date(today.year - 1, 1, 1)
+    paid_programmes = programmes_with_decisions(
+        Programme.objects.filter(participant__caseworker__isnull=False)
+        .exclude(ended_on__lt=since)
+        .exclude(payment_bases__isnull=False)
+    ).order_by("pk")
+    for programme in paid_programmes:
         participant = programme.participant
-        start, end = periods.previous_period(today, selectors.frequency_of(participant.office_id))
+        frequency = selectors.frequency_of(participant.office_id)
         ctx = AuditContext(actor=participant.caseworker, path="demo_data")
-        try:
-            basis = services.payment_basis_compute(
-                ctx=ctx, programme=programme, period_start=start, period_end=end
-            )
-        except ValidationError:
-            continue  # not active in that period
-        services.payment_basis_approve(ctx=ctx, basis=basis, expected_version=basis.version)
-        bases += 1
+        start, end = periods.previous_period(today, frequency)
+        while end >= max(since, programme.start_date):
+            try:
+                basis = services.payment_basis_compute(
+                    ctx=ctx, programme=programme, period_start=start, period_end=end
+                )
+            except ValidationError:
+                pass  # not active in that period
+            else:
+                services.payment_basis_approve(ctx=ctx, basis=basis, expected_version=basis.version)
+                bases += 1
+            start, end = periods.previous_period(start, frequency)
     total = PaymentBasis.objects.count()
     return (
         f"Oppmøte og stønad: {len(absences)} fraværsdager, {bases} nye godkjente "

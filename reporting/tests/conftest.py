@@ -149,6 +149,34 @@ class Cases:
             )
         return programme
 
+    def paid(self, programme, first: datetime.date, last: datetime.date, total_ore: int):
+        """An approved payment basis for first–last paying `total_ore` (stipend.models)."""
+        from stipend.models import PaymentBasis
+
+        return PaymentBasis.objects.create(
+            participant=programme.participant,
+            programme=programme,
+            office=programme.office,
+            period_start=first,
+            period_end=last,
+            status="godkjent",
+            computed_total_ore=total_ore,
+            computed_at=aware(last),
+            computed_by=self.drafter,
+            approved_at=aware(last),
+            approved_by=self.drafter,
+        )
+
+    def paid_months(self, programme, year: int, months, total_ore: int, *, first_day=1):
+        for month in months:
+            last = (
+                D(year, 12, 31)
+                if month == 12
+                else D(year, month + 1, 1) - datetime.timedelta(days=1)
+            )
+            start = D(year, month, first_day if month == min(months) else 1)
+            self.paid(programme, start, last, total_ore)
+
 
 @pytest.fixture
 def cases(db, caseworker, approver):
@@ -168,6 +196,10 @@ def office_2025(cases, office_a, office_b, caseworker, caseworker2, other_casewo
       from 20.11.2025, on leave 01.12.2025–31.01.2026: status 2 on 31.12. Stipend November.
     - David (Kari): programme 2023–2024, not in 2025.
     - Office B: Berit, in programme all of 2025; never counted for office A.
+    Approved payment bases (what was paid): Anne 20 000 kr a month February–December, with
+    a back pay of 250 kr on December's; Bjørn 15 000 kr a month January–August except 0 kr for
+    March and April (interrupted) and 7 500 kr for 01.–15.08; Cecilie 7 152,30 kr for
+    20.–30.11 and 0 kr for December (leave); Berit (office B) every month.
     Tasks: Anne's open, due 10.01.2026 (overdue), Kari's; Cecilie's open, due 01.02.2026,
     Ola's. An extension for Anne awaits approval since 05.01.2026. The audit log has two
     decisions sent for approval in 2025 and one returned for its reasoning.
@@ -221,13 +253,31 @@ def office_2025(cases, office_a, office_b, caseworker, caseworker2, other_casewo
         period_end=D(2024, 12, 31),
         ended_on=D(2024, 12, 31),
     )
-    cases.programme(
+    p_berit = cases.programme(
         berit,
         received=D(2024, 11, 1),
         granted=D(2024, 12, 1),
         start=D(2024, 12, 15),
         period_end=D(2025, 12, 14),
     )
+    cases.paid_months(p_anne, 2025, range(2, 13), 2_000_000, first_day=10)
+    from stipend.models import PaymentLine
+
+    december = p_anne.payment_bases.get(period_start=D(2025, 12, 1))
+    PaymentLine.objects.create(
+        basis=december,
+        position=99,
+        kind="etterbetaling",
+        text="Etterbetaling",
+        rule="S2",
+        amount_ore=25_000,
+    )
+    cases.paid_months(p_bjorn, 2025, [1, 2, 5, 6, 7], 1_500_000)
+    cases.paid_months(p_bjorn, 2025, [3, 4], 0)
+    cases.paid(p_bjorn, D(2025, 8, 1), D(2025, 8, 15), 750_000)
+    cases.paid(p_cecilie, D(2025, 11, 20), D(2025, 11, 30), 715_230)
+    cases.paid(p_cecilie, D(2025, 12, 1), D(2025, 12, 31), 0)
+    cases.paid_months(p_berit, 2025, range(1, 13), 2_000_000)
     Task.objects.create(
         kind="decision_period_ending",
         participant=anne,

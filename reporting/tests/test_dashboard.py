@@ -61,9 +61,10 @@ def test_numbers_match_the_hand_count(office_2025, leader, office_a, caseworker,
     assert (f["sent"], f["returned"], f["returned_rate"]) == (2, 1, 50.0)
 
 
-def test_months_with_stipend_at_the_pause_boundaries(office_2025):
-    """S6/S10/D2: interrupted 01.03–30.04 gives no stipend in March and April; leave
-    01.12–31.01 none in December; the last day (15.08) still counts August."""
+def test_months_with_stipend_are_the_months_an_approved_basis_paid(office_2025):
+    """From what was paid (S10): Bjørn's 0-kr bases for March and April (interrupted) and
+    Cecilie's for December (leave) are no months with stipend; a basis for 01.–15.08 counts
+    August; David, with no basis in 2025, has none."""
     p = office_2025
     months = stipend_figures.months_with_stipend(
         [p["anne"].pk, p["bjorn"].pk, p["cecilie"].pk, p["david"].pk], 2025
@@ -74,11 +75,28 @@ def test_months_with_stipend_at_the_pause_boundaries(office_2025):
     assert p["david"].pk not in months
 
 
-def test_stipend_paid_counts_working_days_at_the_yearly_rate(office_2025):
-    """S1/S5: Cecilie has 7 working days (20.–28.11.2025) at 2.041 G = 265 657 kr a year:
-    265 657 × 7 / 260 = 7 152,30 → 7 152 kr."""
-    paid = stipend_figures.stipend_paid([office_2025["cecilie"].pk], 2025)
-    assert paid == {office_2025["cecilie"].pk: 7152}
+def test_stipend_paid_is_what_the_approved_bases_paid_with_back_pay(office_2025):
+    """KVP_STONAD: Cecilie 7 152,30 kr → 7 152 kr; Anne 11 × 20 000 kr + 250 kr back pay;
+    Bjørn 5 × 15 000 + 7 500 kr; David nothing."""
+    p = office_2025
+    ids = [p["anne"].pk, p["bjorn"].pk, p["cecilie"].pk, p["david"].pk]
+    assert stipend_figures.stipend_paid(ids, 2025) == {
+        p["anne"].pk: 220_250,
+        p["bjorn"].pk: 82_500,
+        p["cecilie"].pk: 7_152,
+    }
+    assert stipend_figures.stipend_paid(ids, 2026) == {}
+
+
+def test_a_draft_basis_is_not_paid(office_2025, cases):
+    """Only approved bases count: a draft for January 2026 adds no month and no amount."""
+    from stipend.models import PaymentBasis
+
+    basis = cases.paid(office_2025["p_anne"], D(2026, 1, 1), D(2026, 1, 31), 2_000_000)
+    PaymentBasis.objects.filter(pk=basis.pk).update(status="utkast", approved_by=None)
+    ids = [office_2025["anne"].pk]
+    assert stipend_figures.months_with_stipend(ids, 2026) == {}
+    assert stipend_figures.stipend_paid(ids, 2026) == {}
 
 
 def data_queries(captured) -> list[str]:
@@ -203,7 +221,7 @@ def test_tables_export_as_csv_and_xlsx(office_2025, client, leader, office_a):
 def _add_participants(cases, office, caseworker, n):
     for i in range(n):
         p = cases.participant(office, caseworker, D(1980 + i % 20, 1 + i % 12, 1 + i % 27))
-        cases.programme(
+        programme = cases.programme(
             p,
             received=D(2025, 1, 1),
             granted=D(2025, 1, 15),
@@ -212,6 +230,7 @@ def _add_participants(cases, office, caseworker, n):
             interruptions=((D(2025, 6, 1), D(2025, 7, 1)),),
             ended_on=D(2025, 12, 1) if i % 2 else None,
         )
+        cases.paid_months(programme, 2025, [3, 4, 5], 1_500_000)
 
 
 def test_query_count_does_not_grow_with_the_data(

@@ -43,6 +43,18 @@ class ScopeForm(forms.Form):
             "year": default_year or this_year,
             "office": choices[0][0] if choices else "",
         }
+        self._fill_missing_from_initial()
+
+    def _fill_missing_from_initial(self) -> None:
+        """A link that names only some filters (e.g. ?year=2024) keeps the defaults for the
+        rest instead of showing "Feltet er påkrevet" for a field the user never saw empty."""
+        if not self.is_bound:
+            return
+        data = self.data.copy()
+        for name, value in self.initial.items():
+            if name in self.fields and not data.get(name):
+                data[name] = value
+        self.data = data
 
     def scope(self) -> tuple[int, list[Office]]:
         """The chosen year and offices; the defaults when the input is missing or invalid."""

@@ -104,3 +104,12 @@ def test_oslo_district_goes_in_bydelsnr(office_2025, leader, office_a):
     office_a.save()
     report = kostra.kostra_report(user=leader, offices=[office_a], year=2025)
     assert {fields(line)["BYDELSNR"] for line in report.lines()} == {"04"}
+
+
+def test_a_link_with_only_the_year_keeps_the_default_office(office_2025, client, leader):
+    """/statistikk/kostra/?year=2025 is the year asked for at the leader's office, without
+    an error on a field the user never emptied."""
+    client.force_login(leader)
+    page = client.get("/statistikk/kostra/", {"year": "2025"}).content.decode()
+    assert "Feltet er påkrevet" not in page
+    assert "Kontroll av 3 oppgaver for 2025" in page

@@ -39,6 +39,7 @@ from decisions.models import (
 )
 from decisions.selectors import programme_history, programmes_with_decisions
 from kvp.pdf import html_to_pdf
+from kvp.versioning import versioned_update
 from participants.models import AddressProtection, Participant
 
 logger = logging.getLogger(__name__)
@@ -541,15 +542,7 @@ def certificate_draft(
 
 def _certificate_change(ctx, certificate, expected_version, *, audit=None, **changes):
     with transaction.atomic():
-        updated = ParticipationCertificate.objects.filter(
-            pk=certificate.pk, version=expected_version
-        ).update(**changes, version=F("version") + 1, updated_at=timezone.now())
-        if updated != 1:
-            raise ValidationError(
-                "Deltakerbeviset er endret av noen andre etter at du åpnet siden. Last siden på "
-                "nytt, se endringene, og gjør dine endringer igjen.",
-                code="conflict",
-            )
+        versioned_update(certificate, expected_version, "Deltakerbeviset", **changes)
         audit_record(
             ctx,
             action=AuditAction.CHANGE,

@@ -31,6 +31,7 @@ from decisions.models import (
     TaskStatus,
 )
 from decisions.selectors import open_programme, programme_history, programmes_with_decisions
+from kvp.versioning import ConflictError, conflict, versioned_update
 from participants.models import Participant
 
 LEGAL_BASIS = {
@@ -45,18 +46,6 @@ LEGAL_BASIS = {
     DecisionKind.RESUMPTION: "Sosialtjenesteloven § 34.",
     DecisionKind.TERMINATION: "Sosialtjenesteloven § 34.",
 }
-
-
-class ConflictError(ValidationError):
-    """Someone else changed the object after this form was opened."""
-
-
-def _conflict(obj, noun: str) -> ConflictError:
-    return ConflictError(
-        f"{noun} er endret av noen andre etter at du åpnet skjemaet. Last siden på nytt, se "
-        "endringene, og gjør dine endringer igjen.",
-        code="conflict",
-    )
 
 
 def _raise_errors(check: rules.Check, field: str | None = None) -> None:
@@ -76,19 +65,11 @@ def _audit(ctx: AuditContext, *, action: str, obj, participant_id: int, **detail
     )
 
 
-def _versioned_update(model, obj, expected_version: int, noun: str, **changes) -> None:
-    updated = model.objects.filter(pk=obj.pk, version=expected_version).update(
-        **changes, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if updated != 1:
-        raise _conflict(obj, noun)
-
-
 def _change(ctx: AuditContext, obj, expected_version: int, noun: str, *, audit=None, **changes):
     """The common write: one optimistic-locked UPDATE of `changes` and its audit row (listing
     the changed fields, never their values), then the object as stored."""
     with transaction.atomic():
-        _versioned_update(type(obj), obj, expected_version, noun, **changes)
+        versioned_update(obj, expected_version, noun, **changes)
         _audit(
             ctx,
             action=AuditAction.CHANGE,
@@ -139,8 +120,7 @@ def application_assess(
     if missing:
         raise ValidationError(missing)
     with transaction.atomic():
-        _versioned_update(
-            Application,
+        versioned_update(
             application,
             expected_version,
             "Søknaden",
@@ -181,8 +161,7 @@ def application_close(
             "Søknaden har et vedtak til godkjenning. Trekk vedtaket tilbake først."
         )
     with transaction.atomic():
-        _versioned_update(
-            Application,
+        versioned_update(
             application,
             expected_version,
             "Søknaden",
@@ -473,7 +452,7 @@ def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version:
             current.status != DecisionStatus.AWAITING_APPROVAL
             or current.version != expected_version
         ):
-            raise _conflict(decision, "Vedtaket")
+            raise conflict("Vedtaket")
         _raise_errors(_check_rules(current, today=timezone.localdate()))
         extra = {}
         if current.kind == DecisionKind.GRANT:
@@ -587,7 +566,7 @@ def decision_delete_draft(*, ctx: AuditContext, decision: Decision, expected_ver
             status__in=[DecisionStatus.DRAFT, DecisionStatus.RETURNED],
         ).delete()
         if not deleted:
-            raise _conflict(decision, "Vedtaket")
+            raise conflict("Vedtaket")
         _audit(
             ctx,
             action=AuditAction.CHANGE,
@@ -681,8 +660,7 @@ def programme_statistics_update(
         "assistance_during": data.get("assistance_during") or [],
     }
     with transaction.atomic():
-        _versioned_update(
-            Application,
+        versioned_update(
             application,
             expected_version,
             "Opplysningene",

@@ -8,21 +8,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from stdnum.no import orgnr
 
 from caseworker.audit import AuditAction, AuditContext, audit_record
 from caseworker.models import Office
 from decisions.models import Programme
 from decisions.selectors import programme_history, programmes_with_decisions
+from kvp.versioning import versioned_delete, versioned_update
 from plans import rules
 from plans.models import Evaluation, Measure, PlanActivity, Provider
-
-CONFLICT = (
-    "{noun} er endret eller fjernet av noen andre etter at du åpnet skjemaet. Last siden på "
-    "nytt, se endringene, og gjør dine endringer igjen."
-)
 
 
 def _audit(ctx: AuditContext, *, action: str, obj, participant_id: int | None, **detail) -> None:
@@ -34,16 +28,6 @@ def _audit(ctx: AuditContext, *, action: str, obj, participant_id: int | None, *
         participant_id=participant_id,
         detail=detail,
     )
-
-
-def _versioned_update(obj, expected_version: int, noun: str, **changes) -> None:
-    updated = (
-        type(obj)
-        .objects.filter(pk=obj.pk, version=expected_version)
-        .update(**changes, version=F("version") + 1, updated_at=timezone.now())
-    )
-    if updated != 1:
-        raise ValidationError(CONFLICT.format(noun=noun), code="conflict")
 
 
 def _locked_history(programme: Programme):
@@ -142,7 +126,14 @@ def activity_change(
         history = _locked_history(activity.programme)
         values = _activity_values(activity.programme, history, data, current=activity)
         changed = sorted(k for k, v in values.items() if getattr(activity, k) != v)
-        _versioned_update(activity, expected_version, "Aktiviteten", **values, updated_by=ctx.actor)
+        versioned_update(
+            activity,
+            expected_version,
+            "Aktiviteten",
+            removable=True,
+            **values,
+            updated_by=ctx.actor,
+        )
         _audit(
             ctx,
             action=AuditAction.CHANGE,
@@ -157,9 +148,7 @@ def activity_change(
 def activity_remove(*, ctx: AuditContext, activity: PlanActivity, expected_version: int) -> None:
     with transaction.atomic():
         _locked_history(activity.programme)
-        deleted, _ = PlanActivity.objects.filter(pk=activity.pk, version=expected_version).delete()
-        if deleted != 1:
-            raise ValidationError(CONFLICT.format(noun="Aktiviteten"), code="conflict")
+        versioned_delete(activity, expected_version, "Aktiviteten")
         _audit(
             ctx,
             action=AuditAction.CHANGE,
@@ -219,7 +208,7 @@ def evaluation_change(
             history = _locked_history(evaluation.programme)
             values = _evaluation_values(history, data)
             changed = sorted(k for k, v in values.items() if getattr(evaluation, k) != v)
-            _versioned_update(evaluation, expected_version, "Evalueringen", **values)
+            versioned_update(evaluation, expected_version, "Evalueringen", removable=True, **values)
             _audit(
                 ctx,
                 action=AuditAction.CHANGE,
@@ -236,9 +225,7 @@ def evaluation_change(
 def evaluation_remove(*, ctx: AuditContext, evaluation: Evaluation, expected_version: int) -> None:
     with transaction.atomic():
         _locked_history(evaluation.programme)
-        deleted, _ = Evaluation.objects.filter(pk=evaluation.pk, version=expected_version).delete()
-        if deleted != 1:
-            raise ValidationError(CONFLICT.format(noun="Evalueringen"), code="conflict")
+        versioned_delete(evaluation, expected_version, "Evalueringen")
         _audit(
             ctx,
             action=AuditAction.CHANGE,
@@ -290,7 +277,7 @@ def provider_change(
     values = _provider_values(data)
     try:
         with transaction.atomic():
-            _versioned_update(provider, expected_version, "Leverandøren", **values)
+            versioned_update(provider, expected_version, "Leverandøren", removable=True, **values)
             _audit(
                 ctx,
                 action=AuditAction.CHANGE,
@@ -336,7 +323,7 @@ def measure_change(
     values = _measure_values(measure.office, data)
     try:
         with transaction.atomic():
-            _versioned_update(measure, expected_version, "Tiltaket", **values)
+            versioned_update(measure, expected_version, "Tiltaket", removable=True, **values)
             _audit(
                 ctx,
                 action=AuditAction.CHANGE,

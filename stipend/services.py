@@ -21,6 +21,7 @@ from decisions.models import Programme
 from decisions.rules.dates import Period, fmt
 from decisions.rules.history import Pause, ProgrammeHistory
 from decisions.selectors import programme_history, programmes_with_decisions
+from kvp.versioning import ConflictError
 from participants.models import Participant
 from stipend import selectors
 from stipend.models import (
@@ -38,11 +39,6 @@ from stipend.rules import absence as absence_rules
 from stipend.rules import calculation
 from stipend.rules.calculation import LineKind
 from stipend.rules.money import kroner, whole_kroner
-
-
-class ConflictError(ValidationError):
-    """Someone else saved this after the page was opened."""
-
 
 # --- Attendance ---------------------------------------------------------------------------------
 

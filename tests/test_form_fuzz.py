@@ -319,10 +319,6 @@ class World:
         user, url = ENDPOINTS[endpoint].user(self), ENDPOINTS[endpoint].url(self, pk, child_pk)
         if currently_in_test_context():
             note(f"POST {url} as {user.username if user else 'anonymous'}: {data!r}")
-        if endpoint == "login":
-            # Each login attempt from a new browser: a session left logged in by an earlier
-            # example would redirect (redirect_authenticated_user) and hide what this one does.
-            self.clients.pop("anonymous", None)
         return self.client_for(user).post(url, data)
 
     # Baselines: a valid POST for each endpoint ---------------------------------------------

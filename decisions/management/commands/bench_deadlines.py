@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from caseworker.models import Office, Role, User
+from decisions.bench import bench_office_delete, decision_guard_off
 from decisions.deadlines import scan_deadlines
 from participants.models import Participant
 
@@ -178,19 +179,9 @@ class Command(BaseCommand):
                 "today": today,
                 "now": timezone.now(),
             }
-            # The guard trigger refuses inserting decisions as approved (they must go through
-            # two-person approval). Synthetic benchmark rows have no such history, so it is off
-            # for this bulk load only; ALTER TABLE is transactional and holds an exclusive lock
-            # until commit, so no other session ever sees the table unguarded.
-            cursor.execute(
-                "ALTER TABLE decisions_decision DISABLE TRIGGER decisions_decision_guard"
-            )
-            for statement in _LOAD:
-                cursor.execute(statement, params)
-            # Django's foreign keys are deferred; their checks must run before ALTER TABLE.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE decisions_decision ENABLE TRIGGER decisions_decision_guard")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            with decision_guard_off(cursor):
+                for statement in _LOAD:
+                    cursor.execute(statement, params)
         with connection.cursor() as cursor:
             for table in _TABLES:
                 cursor.execute(f"ANALYZE {table}")
@@ -234,26 +225,4 @@ class Command(BaseCommand):
             )
 
     def _cleanup(self, office_id: int) -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # Approved decisions cannot be deleted with the guard on; see _load.
-            cursor.execute(
-                "ALTER TABLE decisions_decision DISABLE TRIGGER decisions_decision_guard"
-            )
-            for statement in (
-                "DELETE FROM decisions_task WHERE office_id = %(o)s",
-                "DELETE FROM decisions_decision WHERE office_id = %(o)s",
-                """DELETE FROM decisions_approvedleave l USING decisions_programme p
-                   WHERE p.id = l.programme_id AND p.office_id = %(o)s""",
-                "DELETE FROM decisions_programme WHERE office_id = %(o)s",
-                "DELETE FROM decisions_application WHERE office_id = %(o)s",
-                """DELETE FROM participants_child c USING participants_participant p
-                   WHERE p.id = c.participant_id AND p.office_id = %(o)s""",
-                "DELETE FROM participants_participant WHERE office_id = %(o)s",
-                "DELETE FROM caseworker_user WHERE office_id = %(o)s",
-                "DELETE FROM caseworker_office WHERE id = %(o)s",
-            ):
-                cursor.execute(statement, {"o": office_id})
-            # Django's foreign keys are deferred; their checks must run before ALTER TABLE.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE decisions_decision ENABLE TRIGGER decisions_decision_guard")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        bench_office_delete(office_id)

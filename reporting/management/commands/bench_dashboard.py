@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from caseworker.models import Office, Role, User
+from decisions.bench import bench_office_delete, decision_guard_off
 from participants.models import Participant
 from reporting import views
 from reporting.kostra import kostra_report
@@ -203,14 +204,9 @@ class Command(BaseCommand):
                 "today": today,
                 "now": timezone.now(),
             }
-            cursor.execute(
-                "ALTER TABLE decisions_decision DISABLE TRIGGER decisions_decision_guard"
-            )
-            for statement in _LOAD:
-                cursor.execute(statement, params)
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE decisions_decision ENABLE TRIGGER decisions_decision_guard")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            with decision_guard_off(cursor):
+                for statement in _LOAD:
+                    cursor.execute(statement, params)
         with connection.cursor() as cursor:
             for table in _TABLES:
                 cursor.execute(f"ANALYZE {table}")
@@ -263,24 +259,4 @@ class Command(BaseCommand):
         self.stdout.write(f"Goal for the dashboard: under {GOAL_MS} ms server time.")
 
     def _cleanup(self, office_id: int) -> None:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                "ALTER TABLE decisions_decision DISABLE TRIGGER decisions_decision_guard"
-            )
-            for statement in (
-                "DELETE FROM decisions_task WHERE office_id = %(o)s",
-                "DELETE FROM decisions_decision WHERE office_id = %(o)s",
-                """DELETE FROM decisions_approvedleave l USING decisions_programme p
-                   WHERE p.id = l.programme_id AND p.office_id = %(o)s""",
-                "DELETE FROM decisions_programme WHERE office_id = %(o)s",
-                "DELETE FROM decisions_application WHERE office_id = %(o)s",
-                """DELETE FROM participants_child c USING participants_participant p
-                   WHERE p.id = c.participant_id AND p.office_id = %(o)s""",
-                "DELETE FROM participants_participant WHERE office_id = %(o)s",
-                "DELETE FROM caseworker_user WHERE office_id = %(o)s",
-                "DELETE FROM caseworker_office WHERE id = %(o)s",
-            ):
-                cursor.execute(statement, {"o": office_id})
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE decisions_decision ENABLE TRIGGER decisions_decision_guard")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        bench_office_delete(office_id)

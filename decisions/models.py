@@ -407,6 +407,23 @@ class Decision(VersionedModel):
             models.Index(
                 fields=["office", "status", "sent_for_approval_at"], name="decision_queue"
             ),
+            # The nightly deadline scan (decisions/deadlines.py) reads each programme's approved
+            # periods and events from this index alone, in programme order.
+            models.Index(
+                fields=["programme"],
+                include=["kind", "period_end", "effective_date"],
+                condition=Q(
+                    status="approved",
+                    kind__in=[
+                        "grant",
+                        "extension",
+                        "special_extension",
+                        "interruption",
+                        "resumption",
+                    ],
+                ),
+                name="decision_deadline_scan",
+            ),
         ]
         constraints = [
             # No two approved vedtak periods of one programme overlap (D3), whatever the code.

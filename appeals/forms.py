@@ -121,7 +121,7 @@ class ForwardForm(forms.Form):
             "review_note",
             "version",
             Div(
-                Submit("submit", "Opprettehold vedtaket og send til Statsforvalteren"),
+                Submit("submit", "Oppretthold vedtaket og send til Statsforvalteren"),
                 css_class="kvp-form-actions",
             ),
         )

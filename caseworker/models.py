@@ -204,6 +204,8 @@ class AuditEvent(models.Model):
         "evaluation": "Evalueringsdato i programplanen",
         "dashboard": "Ledelsesstatistikk",
         "kostra": "KOSTRA-rapport til SSB",
+        "appeal": "Klage",
+        "document": "Dokument",
     }
 
     def __str__(self) -> str:

@@ -33,6 +33,12 @@ def has_participant_access(user) -> bool:
     return bool(_roles(user) & PARTICIPANT_ROLES) and bool(user.office_ids())
 
 
+def is_appeals_officer(user) -> bool:
+    """Statsforvalteren's appeals staff: no office; they see a participant only while an
+    appeal of that participant's case is forwarded to them and not closed."""
+    return Role.APPEALS_OFFICER in _roles(user)
+
+
 def participant_is_visible(user, participant) -> bool:
     """Mirror of ParticipantQuerySet.visible_to for an already loaded object."""
     from participants.models import AddressProtection
@@ -106,6 +112,18 @@ def _reviewer(user, obj=None) -> bool:
     return obj.office_id in user.office_ids() and obj.edited_by_id != user.pk
 
 
+def _appeals_officer(user, appeal=None) -> bool:
+    """Statsforvalteren's appeals pages. With an object (an appeal): only while it is
+    forwarded to Statsforvalteren and open; Appeal.objects.visible_to is the list's mirror."""
+    if not is_appeals_officer(user):
+        return False
+    if appeal is None:
+        return True
+    from appeals.models import AppealState
+
+    return appeal.state == AppealState.FORWARDED
+
+
 def _leader(user, obj=None) -> bool:
     return Role.LEADER in _roles(user) and bool(user.office_ids())
 
@@ -157,6 +175,12 @@ RULES: dict[str, Callable[..., bool]] = {
     "stipend.view": _view_participant,
     "stipend.change": _change_participant,
     "stipend.export": _stipend_export,
+    # Appeals (issue 8, F4): the office registers and reviews appeals as case work on the
+    # participant; Statsforvalteren's staff read, export and decide forwarded appeals only.
+    "appeal.view": _view_participant,
+    "appeal.change": _change_participant,
+    "appeals_body.view": _appeals_officer,
+    "appeals_body.decide": _appeals_officer,
 }
 
 

@@ -418,6 +418,10 @@ def _store(
     )
 
 
+# The one way to store an issued document (appeals uses it for its letters too).
+document_store = _store
+
+
 def _letter_decisions():
     return Decision.objects.select_related(
         "participant",

@@ -539,6 +539,17 @@ class TaskKind(models.TextChoices):
         "base_amount_missing",
         "Grunnbeløpet (G) for inneværende G-år er ikke registrert",
     )  # S2: for administrators, about no participant
+    # Appeals (appeals app, F4): made and closed by the appeal services at state changes, not
+    # by the nightly scan.
+    APPEAL_REVIEW = (
+        "appeal_review",
+        "Klage mottatt – kontoret skal vurdere klagen og omgjøre eller sende den "
+        "til Statsforvalteren (fvl. § 33)",
+    )  # F4
+    APPEAL_OUTCOME = (
+        "appeal_outcome",
+        "Statsforvalteren har avgjort klagen – følg opp utfallet",
+    )  # F4
 
 
 # Kinds about the whole system rather than one participant's case: they have no participant,
@@ -663,6 +674,14 @@ class DigestSent(models.Model):
 class DocumentKind(models.TextChoices):
     DECISION_LETTER = "vedtaksbrev", "Vedtaksbrev"
     CERTIFICATE = "deltakerbevis", "Deltakerbevis"
+    # Appeals (appeals app, F4); each belongs to the appealed decision.
+    APPEAL = "klage", "Klage"
+    COVER_LETTER = "oversendelsesbrev", "Oversendelsesbrev til Statsforvalteren"
+    CASE_SUMMARY = "sakssammendrag", "Sakssammendrag"
+    APPEAL_OUTCOME = "klageavgjorelse", "Statsforvalterens avgjørelse"
+
+
+APPEAL_DOCUMENT_KINDS = ("klage", "oversendelsesbrev", "sakssammendrag", "klageavgjorelse")
 
 
 class Document(models.Model):
@@ -710,7 +729,8 @@ class Document(models.Model):
             models.CheckConstraint(
                 name="document_belongs_to_its_case",
                 condition=Q(kind="vedtaksbrev", decision__isnull=False)
-                | Q(kind="deltakerbevis", programme__isnull=False),
+                | Q(kind="deltakerbevis", programme__isnull=False)
+                | Q(kind__in=APPEAL_DOCUMENT_KINDS, decision__isnull=False),
             ),
         ]
 

@@ -8,6 +8,7 @@ Every task is about a participant, so the lists are scoped with Participant.obje
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
@@ -30,6 +31,19 @@ from decisions.models import Task, TaskKind, TaskStatus
 from participants.models import Participant
 
 PAGE_SIZE = 50
+
+# Task kinds another app solves on its own page (appeals): kind -> a function that takes the
+# page's tasks of those kinds and returns {task id: url} in one query.
+_TASK_LINKS: dict[str, Callable[[list[Task]], dict[int, str]]] = {}
+
+
+def register_task_links(kinds, resolver: Callable[[list[Task]], dict[int, str]]) -> None:
+    """Let an app that builds on decisions link its task kinds to the page where they are
+    solved, without decisions importing it."""
+    for kind in kinds:
+        _TASK_LINKS[str(kind)] = resolver
+
+
 NO_ASSIGNEE = "ingen"
 MINE = "mine"
 OFFICE = "kontor"
@@ -129,7 +143,11 @@ def _worklist(request: HttpRequest, view: str) -> HttpResponse:
     elif chosen:
         tasks = tasks.filter(assignee_id=int(chosen))
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [_row(task, today) for task in page.object_list]
+    tasks_on_page = list(page.object_list)
+    links: dict[int, str] = {}
+    for resolver in dict.fromkeys(_TASK_LINKS.values()):
+        links.update(resolver([t for t in tasks_on_page if _TASK_LINKS.get(t.kind) is resolver]))
+    rows = [_row(task, today, links.get(task.pk)) for task in tasks_on_page]
     # Seeing a name in a list is seeing the person: one audit row each, one INSERT.
     audit_record_many(
         AuditContext.from_request(request),
@@ -155,10 +173,10 @@ def _worklist(request: HttpRequest, view: str) -> HttpResponse:
     )
 
 
-def _row(task: Task, today: datetime.date) -> dict:
-    if task.programme_id:
+def _row(task: Task, today: datetime.date, url: str | None = None) -> dict:
+    if url is None and task.programme_id:
         url = reverse("decisions:programme_detail", args=[task.programme_id])
-    else:
+    elif url is None:
         url = reverse("decisions:application_detail", args=[task.application_id])
     return {"task": task, "overdue": task.due_date < today, "url": url}
 

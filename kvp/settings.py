@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     # (seeded in this order) plans first.
     "plans",
     "stipend",
+    # Appeals build on the decisions and their documents; seeded after the other case data.
+    "appeals",
 ]
 
 MIDDLEWARE = [

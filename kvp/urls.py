@@ -18,5 +18,6 @@ urlpatterns = [
     path("statistikk/", include("reporting.urls")),
     path("kontor/", include("caseworker.urls")),
     path("stonad/", include("stipend.urls")),
+    path("", include("appeals.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -37,14 +37,23 @@ class CivilStatus(models.TextChoices):
 
 class ParticipantQuerySet(models.QuerySet):
     def visible_to(self, user) -> ParticipantQuerySet:
-        """The participants `user` may see: of the user's offices, and protected persons only
-        with the special authorisation. The one place this scoping is written; every read
+        """The participants `user` may see: of the user's offices (appeals officers: of the
+        appeals forwarded to them and still open), and protected persons only with the special
+        authorisation. The one place this scoping is written; every read
         of participant data goes through it (see participants.access)."""
         from caseworker import rules
 
-        if not rules.has_participant_access(user):
+        if rules.is_appeals_officer(user):
+            # Statsforvalteren's staff: any office, but only while an appeal of the person's
+            # case is forwarded to them and not closed (F4).
+            from django.apps import apps
+
+            appeal = apps.get_model("appeals", "Appeal")
+            qs = self.filter(pk__in=appeal.objects.with_appeals_body().values("participant_id"))
+        elif not rules.has_participant_access(user):
             return self.none()
-        qs = self.filter(office_id__in=user.office_ids())
+        else:
+            qs = self.filter(office_id__in=user.office_ids())
         if not user.may_see_strictly_confidential:
             qs = qs.exclude(address_protection=AddressProtection.STRICTLY_CONFIDENTIAL)
         if not user.may_see_shielded:

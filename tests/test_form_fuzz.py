@@ -1319,7 +1319,8 @@ def test_postal_code_must_be_ascii_digits(world, postal_code):
 # back with errors, or 4xx), nothing in the database changed. Each post runs in a savepoint
 # that is rolled back, so every example starts from the same demo data.
 
-CRAWL_PERSONAS = ["Z990001", "Z990002", "Z990003", "Z990004"]
+# Z990021: the statsforvalter, for the appeal outcome form (demo: one forwarded appeal).
+CRAWL_PERSONAS = ["Z990001", "Z990002", "Z990003", "Z990004", "Z990021"]
 CRAWL_MAX_PAGES = 300
 # Pages of one kind (participant page, decision page, …) visited per persona: enough to meet
 # each kind in its different states, few enough to keep the crawl short.
@@ -1327,6 +1328,11 @@ CRAWL_PER_VIEW = 8
 # URL names of every POST endpoint; the crawl must find a form for each (a new view with a
 # form that the crawl cannot reach fails here, so it gets fuzzed too).
 POST_ENDPOINTS = {
+    "appeals:register",
+    "appeals:edit",
+    "appeals:forward",
+    "appeals:withdraw",
+    "appeals:body_outcome",
     "participants:create",
     "participants:edit",
     "participants:children",

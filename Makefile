@@ -2,12 +2,15 @@
 #
 #   make run     the app with demo data on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it all)
 #   make test    ruff, makemigrations --check and pytest against PostgreSQL
+#   make bench   national-scale benchmark and load test in a separate database (SCALE=0.05)
 #
 # PostgreSQL and Redis are embedded (data in .data/) unless DATABASE_URL / REDIS_URL are set.
 
 PYTHON ?= python3
 PORT ?= 8000
 PYTEST_ARGS ?=
+SCALE ?= 1
+BENCH_ARGS ?=
 export PORT PYTEST_ARGS
 
 VENV := .venv
@@ -23,7 +26,7 @@ SETUP := $(PY_STAMP)
 endif
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format migrations-check worker beat shell dbshell clean-data
+.PHONY: help setup run test bench lint format migrations-check worker beat shell dbshell clean-data
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -52,6 +55,9 @@ run: $(SETUP) ## Run web server, Celery worker and beat with demo data (PORT=800
 
 test: $(SETUP) ## Lint, check migrations and run pytest (PYTEST_ARGS="-k name -x")
 	$(PY) -m devtools.check
+
+bench: $(SETUP) ## Benchmark table and 50-user load test in <db>_bench (SCALE=1, BENCH_ARGS=...)
+	$(PY) -m devtools.bench --scale $(SCALE) $(BENCH_ARGS)
 
 lint: $(PY_STAMP) ## ruff check and ruff format --check
 	$(PY) -m ruff check .

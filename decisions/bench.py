@@ -1,6 +1,7 @@
-"""What the benchmark commands (decisions' bench_deadlines, reporting's bench_dashboard) share:
-loading synthetic approved decisions past the guard trigger, and removing a benchmark office
-with everything hanging off it."""
+"""What the benchmark commands (decisions' bench_deadlines and bench_letters, reporting's
+bench_dashboard and bench_national) share: loading synthetic approved decisions past the guard
+trigger, removing a benchmark office with everything hanging off it, the plain query the
+deadline scan is compared with, and one vedtaksbrev from the database to PDF."""
 
 from __future__ import annotations
 
@@ -44,3 +45,28 @@ def bench_office_delete(office_id: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor, decision_guard_off(cursor):
         for statement in _DELETE_OFFICE:
             cursor.execute(statement, {"o": office_id})
+
+
+# The same rows the deadline scan starts from: each open programme's current vedtak period end.
+DEADLINE_PLAIN_QUERY = """
+SELECT COUNT(*) FROM (
+    SELECT d.programme_id, MAX(d.period_end)
+    FROM decisions_decision d
+    JOIN decisions_programme p ON p.id = d.programme_id
+    WHERE p.ended_on IS NULL AND d.status = 'approved'
+    GROUP BY d.programme_id
+) x"""
+
+
+def letter_render(decision_id: int) -> tuple[str, str]:
+    """One vedtaksbrev as the Celery task makes it (load the decision, gather the data, fill
+    the template, html_to_pdf), storing nothing; returns the HTML and title for a comparison
+    with WeasyPrint alone."""
+    from decisions import documents
+    from kvp.pdf import html_to_pdf
+
+    decision = documents._letter_decisions().get(pk=decision_id)
+    data = documents.letter_data(decision)
+    html = documents.letter_html(data)
+    html_to_pdf(html, title=data["title"])
+    return html, data["title"]

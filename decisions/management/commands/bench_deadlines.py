@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from caseworker.models import Office, Role, User
-from decisions.bench import bench_office_delete, decision_guard_off
+from decisions.bench import DEADLINE_PLAIN_QUERY, bench_office_delete, decision_guard_off
 from decisions.deadlines import scan_deadlines
 from participants.models import Participant
 
@@ -98,16 +98,6 @@ _TABLES = [
     "decisions_approvedleave",
     "decisions_task",
 ]
-
-# The same rows the scan starts from: each open programme's current vedtak period end.
-_PLAIN_QUERY = """
-SELECT COUNT(*) FROM (
-    SELECT d.programme_id, MAX(d.period_end)
-    FROM decisions_decision d
-    JOIN decisions_programme p ON p.id = d.programme_id
-    WHERE p.ended_on IS NULL AND d.status = 'approved'
-    GROUP BY d.programme_id
-) x"""
 
 
 class _Rollback(Exception):
@@ -204,7 +194,7 @@ class Command(BaseCommand):
             decisions = cursor.fetchone()[0]
 
             def plain() -> int:
-                cursor.execute(_PLAIN_QUERY)
+                cursor.execute(DEADLINE_PLAIN_QUERY)
                 return cursor.fetchone()[0]
 
             plain()  # warm the cache, as the scans after it find it

@@ -14,7 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from decisions import documents
+from decisions.bench import letter_render
 from decisions.models import Decision, DecisionStatus
 from kvp.pdf import html_to_pdf
 
@@ -36,12 +36,12 @@ class Command(BaseCommand):
         if letters < 1:
             raise CommandError("--letters må være minst 1.")
         # Warm up: fonts and print CSS are parsed once per process, templates compiled once.
-        self._letter(ids[0])
+        letter_render(ids[0])
         full, plain = [], []
         for n in range(letters):
             decision_id = ids[n % len(ids)]
             started = time.perf_counter()
-            html, title = self._letter(decision_id)
+            html, title = letter_render(decision_id)
             full.append(time.perf_counter() - started)
             started = time.perf_counter()
             html_to_pdf(html, title=title)
@@ -55,10 +55,3 @@ class Command(BaseCommand):
             f"(median {statistics.median(plain) * 1000:.1f} ms)\n"
             f"  forhold: {mean_full / mean_plain:.2f}x (mål: under 1 s per brev og under 1,3x)"
         )
-
-    def _letter(self, decision_id: int) -> tuple[str, str]:
-        decision = documents._letter_decisions().get(pk=decision_id)
-        data = documents.letter_data(decision)
-        html = documents.letter_html(data)
-        html_to_pdf(html, title=data["title"])
-        return html, data["title"]

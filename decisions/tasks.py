@@ -5,7 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from decisions import digest
-from decisions.deadlines import scan_deadlines
+from decisions.deadlines import scan_deadlines, task_statistics_refresh
 
 
 @shared_task
@@ -14,6 +14,7 @@ def scan_deadlines_task() -> dict[str, dict[str, int]]:
     Idempotent (one task per cause and due date); a run that finds another scan holding the
     lock does nothing, since that scan does the same work."""
     result = scan_deadlines(timezone.localdate())
+    task_statistics_refresh(result)
     return {"created": result.created, "closed": result.closed, "skipped": result.skipped}
 
 

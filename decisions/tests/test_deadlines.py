@@ -14,8 +14,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from decisions import rules, services
-from decisions.deadlines import decision_period_lead_days, programme_dates, scan_deadlines
+from decisions import deadlines, rules, services
+from decisions.deadlines import (
+    decision_period_lead_days,
+    programme_dates,
+    scan_deadlines,
+    task_statistics_refresh,
+)
 from decisions.models import SYSTEM_TASK_KINDS, Programme, Task, TaskKind
 from decisions.selectors import open_programme, programme_history, programmes_with_decisions
 from decisions.tasks import scan_deadlines_task
@@ -446,6 +451,21 @@ def test_management_command_prints_the_counts_in_norwegian(programme, capsys):
     out = capsys.readouterr().out
     assert f"Fristsjekk for {day:%d.%m.%Y}" in out
     assert "Vedtaksperioden går ut – vurder forlengelse eller avslutning: 1 nye, 0 lukket" in out
+
+
+def test_a_scan_that_changes_many_tasks_refreshes_the_planner_statistics(programme, monkeypatch):
+    day = period_end(programme) - days(1)
+    result = scan_deadlines(day)
+    assert result.total_created >= 1
+    # Below the threshold autovacuum is left to do it.
+    monkeypatch.setattr(deadlines, "ANALYZE_AFTER_CHANGES", result.total_created + 1)
+    assert not task_statistics_refresh(result)
+    monkeypatch.setattr(deadlines, "ANALYZE_AFTER_CHANGES", result.total_created)
+    assert task_statistics_refresh(result)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'decisions_task'::regclass")
+        assert cursor.fetchone()[0] == Task.objects.count()
+    assert not task_statistics_refresh(scan_deadlines(day))  # a re-run changes nothing
 
 
 # --- Celery ----------------------------------------------------------------------------------------

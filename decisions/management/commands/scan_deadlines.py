@@ -8,7 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from decisions.deadlines import scan_deadlines
+from decisions.deadlines import scan_deadlines, task_statistics_refresh
 from decisions.models import TaskKind
 
 
@@ -28,6 +28,7 @@ class Command(BaseCommand):
             today = timezone.localdate()
         started = time.perf_counter()
         result = scan_deadlines(today)
+        task_statistics_refresh(result)
         elapsed = time.perf_counter() - started
         if result.skipped:
             self.stdout.write("En annen fristsjekk kjører allerede; ingenting er gjort.")

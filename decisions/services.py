@@ -31,6 +31,7 @@ from decisions.models import (
     TaskStatus,
 )
 from decisions.selectors import open_programme, programme_history, programmes_with_decisions
+from decisions.signals import decision_approved
 from kvp.versioning import ConflictError, conflict, versioned_update
 from participants.models import Participant
 
@@ -469,6 +470,7 @@ def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version:
         current.refresh_from_db()
         _apply_effects(current)
         _documents_follow(ctx, current)
+        decision_approved.send(sender=Decision, decision=current, ctx=ctx)
         _audit(
             ctx,
             action=AuditAction.CHANGE,

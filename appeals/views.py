@@ -45,6 +45,7 @@ from caseworker.audit import (
     AuditOutcome,
     audit_record,
     audit_record_many,
+    audit_record_objects,
 )
 from caseworker.rules import permission_required
 from decisions import rules
@@ -630,11 +631,13 @@ def body_period_csv(request: HttpRequest) -> HttpResponse:
                 }
             )
             rows.append(row)
-    audit_record_many(
+    # One export row per appeal in the file, against its participant: the office's "Hvem har
+    # sett denne deltakeren?" shows that Statsforvalteren exported the case, and which one.
+    audit_record_objects(
         _ctx(request),
         action=AuditAction.EXPORT,
         object_type="appeal",
-        participant_ids=sorted({a.participant_id for a in handled}),
+        objects=[(a.pk, a.participant_id) for a in handled],
         detail={"appeals_body": True, "format": "csv", "from": str(start), "to": str(end)},
     )
     data = documents.decisions_csv(

@@ -157,7 +157,11 @@ def application_close(
         raise ValidationError("Ugyldig status.")
     if not application.is_open:
         raise ValidationError("Søknaden er allerede avgjort eller lukket.")
-    if application.decisions.exclude(status=DecisionStatus.DRAFT).exists():
+    # An approved decision here is the one an application reopened on appeal was decided by
+    # (Application.reopened_at); it stays, and does not stop the applicant withdrawing.
+    if application.decisions.exclude(
+        status__in=[DecisionStatus.DRAFT, DecisionStatus.APPROVED]
+    ).exists():
         raise ValidationError(
             "Søknaden har et vedtak til godkjenning. Trekk vedtaket tilbake først."
         )

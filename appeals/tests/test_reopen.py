@@ -233,6 +233,23 @@ def test_forwarding_waits_for_the_new_decision(rejection_appeal, as_caseworker):
     assert Appeal.objects.get(pk=appeal.pk).state == AppealState.REGISTERED
 
 
+def test_a_reopened_application_can_be_withdrawn_and_the_appeal_then_forwarded(
+    rejection_appeal, rejection, as_caseworker
+):
+    appeal = reopen(as_caseworker, rejection_appeal)
+    application = Application.objects.get(pk=rejection.application_id)
+    decision_services.application_close(
+        ctx=as_caseworker,
+        application=application,
+        status=ApplicationStatus.WITHDRAWN,
+        reason="Søkeren trakk søknaden i samtale.",
+        expected_version=application.version,
+    )
+    assert Decision.objects.get(pk=rejection.pk).status == "approved"
+    forwarded = forward(as_caseworker, Appeal.objects.get(pk=appeal.pk), note="Avslaget står.")
+    assert forwarded.state == AppealState.FORWARDED
+
+
 # --- The new decision -----------------------------------------------------------------------------
 
 

@@ -14,6 +14,12 @@ class AppealsConfig(AppConfig):
 
         worklist.register_task_links((TaskKind.APPEAL_REVIEW, TaskKind.APPEAL_OUTCOME), task_links)
 
+        # An approved grant on an application reopened on appeal closes the appeal as changed.
+        from appeals.services import on_decision_approved
+        from decisions.signals import decision_approved
+
+        decision_approved.connect(on_decision_approved, dispatch_uid="appeals.on_decision_approved")
+
     def seed_demo(self) -> str:
         """Demo data for `make run` (called by decisions' demo_data command)."""
         from appeals.demo import seed_appeals

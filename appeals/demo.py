@@ -1,5 +1,7 @@
 """Demo appeals for `make run`: one registered and awaiting the office's review, one forwarded
-to Statsforvalteren, so the statsforvalter demo user (Z990021) has a case to read and export.
+to Statsforvalteren, so the statsforvalter demo user (Z990021) has a case to read and export,
+and one of a rejection (a new application by someone whose earlier programme has ended)
+awaiting review, so the office can take the application up again (fvl § 33).
 Idempotent: does nothing when appeals exist."""
 
 from __future__ import annotations
@@ -79,4 +81,99 @@ def seed_appeals() -> str:
                 "opplysninger som endrer den.",
                 expected_version=appeal.version,
             )
+    if _rejection_appeal(today):
+        made += 1
     return f"Klager: {made} nye (én oversendt til Statsforvalteren)."
+
+
+def _rejection_appeal(today: datetime.date) -> bool:
+    """A new application from a participant whose programme has ended, rejected through the
+    services (V2: capacity not reduced enough), sent, and appealed today."""
+    from caseworker.models import Role, User
+    from decisions import documents
+    from decisions import services as decision_services
+    from decisions.models import Condition
+    from participants.models import Participant
+
+    candidates = (
+        Participant.objects.filter(
+            programmes__ended_on__isnull=False, caseworker__isnull=False, shielded=False
+        )
+        .exclude(address_protection=AddressProtection.STRICTLY_CONFIDENTIAL)
+        .exclude(programmes__ended_on__isnull=True)
+        .exclude(applications__status__in=["mottatt", "under_behandling"])
+        .select_related("caseworker")
+        .order_by(F("caseworker__username").asc(), "pk")
+        .distinct()
+    )
+    approvers = {
+        u.office_id: u for u in User.objects.filter(roles__contains=[Role.APPROVER], is_active=True)
+    }
+    participant = next(
+        (
+            p
+            for p in candidates
+            if approvers.get(p.office_id) and approvers[p.office_id].pk != p.caseworker_id
+        ),
+        None,
+    )
+    if participant is None:
+        return False
+    approver = approvers[participant.office_id]
+    drafter = AuditContext(actor=participant.caseworker, path="demo_data")
+    application = decision_services.application_register(
+        ctx=drafter,
+        participant=participant,
+        data={"received_on": today - datetime.timedelta(days=25), "received_via": "digital"},
+    )
+    assessed = "Vurdert i samtale og mot arbeidsevnevurderingen."
+    application = decision_services.application_assess(
+        ctx=drafter,
+        application=application,
+        assessments={
+            **{c: (True, assessed) for c in Condition.values},
+            Condition.REDUCED_CAPACITY: (
+                False,
+                "Etter programmet er arbeidsevnen ikke lenger vesentlig nedsatt.",
+            ),
+        },
+        data={
+            "benefits_checked": ["aap", "uforetrygd", "overgangsstonad"],
+            "entitled_benefits": [],
+            "work_capacity_assessed_on": today - datetime.timedelta(days=20),
+            "work_capacity_reference": "AEV-DEMO-1",
+        },
+        expected_version=application.version,
+    )
+    rejection = decision_services.decision_draft(
+        ctx=drafter,
+        kind="rejection",
+        participant=participant,
+        application=application,
+        data={
+            "details": {"unmet_conditions": [Condition.REDUCED_CAPACITY]},
+            "reasoning": "Arbeidsevnen er ikke vesentlig nedsatt (sosialtjenesteloven § 29).",
+        },
+    )
+    rejection = decision_services.decision_send_for_approval(
+        ctx=drafter, decision=rejection, expected_version=rejection.version
+    )
+    rejection = decision_services.decision_approve(
+        ctx=AuditContext(actor=approver, path="demo_data"),
+        decision=rejection,
+        expected_version=rejection.version,
+    )
+    documents.letter_issue(decision_id=rejection.pk)
+    rejection = _sent(rejection)
+    services.appeal_register(
+        ctx=drafter,
+        decision=rejection,
+        data={
+            "received_on": today,
+            "appellant": "participant",
+            "subject": "Jeg klager på avslaget og ber om kvalifiseringsprogram.",
+            "grounds": "Legen min har skrevet en ny erklæring om at arbeidsevnen er nedsatt.",
+            "signed": True,
+        },
+    )
+    return True

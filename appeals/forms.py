@@ -165,6 +165,26 @@ class ChangeForm(forms.Form):
         )
 
 
+class ReopenForm(forms.Form):
+    """ "Ta opp søknaden til ny behandling": only the version the page was opened on."""
+
+    version = forms.IntegerField(**VERSION)
+
+    def __init__(self, *args, appeal: Appeal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = appeal.version
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("appeals:reopen", args=[appeal.pk])
+        self.helper.form_error_title = "Søknaden er ikke tatt opp til ny behandling:"
+        self.helper.layout = Layout(
+            "version",
+            Div(
+                Submit("submit", "Ta opp søknaden til ny behandling", css_class="secondary"),
+                css_class="kvp-form-actions",
+            ),
+        )
+
+
 class NoteForm(forms.Form):
     """Withdraw an appeal or record the follow-up of an outcome: a note and the version."""
 

@@ -114,6 +114,12 @@ class Appeal(models.Model):
         related_name="+",
         verbose_name="nytt vedtak",
     )
+    # An appealed rejection: the office took the application up for a new assessment
+    # (appeal_reopen_application); the appeal closes when the new decision is a grant.
+    reopened_at = models.DateTimeField("søknaden tatt opp til ny behandling", null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     closed_at = models.DateTimeField("lukket", null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -6,10 +6,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from appeals.models import Appeal, AppealState
-from decisions.models import Decision, DecisionStatus, Document, DocumentKind
+from decisions.models import (
+    Application,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Document,
+    DocumentKind,
+)
 
 
 def appeals_with_case() -> QuerySet[Appeal]:
@@ -22,9 +29,61 @@ def appeals_with_case() -> QuerySet[Appeal]:
         "decision__approved_by",
         "registered_by",
         "forwarded_by",
+        "reopened_by",
         "new_decision",
         "outcome_registered_by",
         "followed_up_by",
+    )
+
+
+@dataclass(frozen=True)
+class ReopenedCase:
+    """Where the application taken up again on an appeal stands (the appeal page's panel)."""
+
+    application: Application
+    pending: Decision | None
+    """The new decision being drafted or awaiting approval, if any."""
+    new_decisions: list[Decision]
+    """Decisions on the application approved since it was taken up again, oldest first."""
+
+    @property
+    def latest(self) -> Decision | None:
+        return self.new_decisions[-1] if self.new_decisions else None
+
+    @property
+    def step(self) -> str:
+        """What happens next, in Norwegian, for the caseworker."""
+        if self.pending is not None:
+            if self.pending.status == DecisionStatus.AWAITING_APPROVAL:
+                return "Et nytt vedtak venter på godkjenning hos en beslutter."
+            return "Et nytt vedtak er under arbeid."
+        if self.latest is None:
+            return (
+                "Søknaden er under behandling: vurder vilkårene i § 29 på nytt og lag et utkast "
+                "til innvilgelse eller et nytt avslag."
+            )
+        if self.latest.kind == DecisionKind.REJECTION:
+            return (
+                "Søknaden er avslått på nytt. Send klagen til Statsforvalteren, eller registrer "
+                "det nye vedtaket som omgjøring hvis det gir klageren medhold."
+            )
+        return "Søknaden er innvilget, og klagen er avsluttet som omgjort av kontoret."
+
+
+def reopened_case(appeal: Appeal) -> ReopenedCase | None:
+    """Two queries: the application's decisions since it was reopened, and the application."""
+    if appeal.reopened_at is None or appeal.decision.application_id is None:
+        return None
+    decisions = list(
+        Decision.objects.filter(application_id=appeal.decision.application_id)
+        .filter(Q(created_at__gte=appeal.reopened_at) | ~Q(status=DecisionStatus.APPROVED))
+        .select_related("approved_by")
+        .order_by("created_at", "pk")
+    )
+    return ReopenedCase(
+        application=Application.objects.get(pk=appeal.decision.application_id),
+        pending=next((d for d in decisions if d.status != DecisionStatus.APPROVED), None),
+        new_decisions=[d for d in decisions if d.status == DecisionStatus.APPROVED],
     )
 
 

@@ -8,6 +8,12 @@ The states and who moves between them:
         │                                │
         ├──change (office: new decision)─┼─▶ changed
         └──withdraw (office)─────────────┴─▶ withdrawn
+
+An appealed rejection of an application can, while registered, be taken up for a new
+assessment (reopen): the application goes back to under behandling, the normal flow drafts and
+approves a new grant or rejection, and an approved grant closes the appeal as changed by
+itself (`appeal_close_by_new_decision`, on decisions' decision_approved signal). After a new
+rejection the appeal stays under review: the office forwards it (or links the new decision).
 """
 
 from __future__ import annotations
@@ -26,7 +32,16 @@ from appeals.selectors import case_decisions, case_file
 from caseworker.audit import AuditAction, AuditContext, audit_record
 from caseworker.models import User
 from decisions.documents import letter_issue
-from decisions.models import Decision, DecisionStatus, Task, TaskKind, TaskStatus
+from decisions.models import (
+    Application,
+    ApplicationStatus,
+    Decision,
+    DecisionKind,
+    DecisionStatus,
+    Task,
+    TaskKind,
+    TaskStatus,
+)
 from kvp.versioning import conflict, versioned_update
 
 # One map of allowed transitions (STYLE 4): action -> the states it may start from.
@@ -34,6 +49,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "update": (AppealState.REGISTERED,),
     "forward": (AppealState.REGISTERED,),
     "change": (AppealState.REGISTERED,),
+    "reopen": (AppealState.REGISTERED,),
     "withdraw": (AppealState.REGISTERED, AppealState.FORWARDED),
     "outcome": (AppealState.FORWARDED,),
     "follow_up": (AppealState.DECIDED,),
@@ -42,6 +58,8 @@ REFUSALS = {
     "update": "Klagen er sendt videre eller avsluttet og kan ikke endres.",
     "forward": "Bare en klage som er til vurdering ved kontoret, kan sendes til Statsforvalteren.",
     "change": "Kontoret kan omgjøre vedtaket bare før klagen er sendt til Statsforvalteren.",
+    "reopen": "Søknaden kan bare tas opp til ny behandling mens klagen er til vurdering ved "
+    "kontoret.",
     "withdraw": "Klagen er allerede avsluttet.",
     "outcome": "Utfallet kan bare registreres for en klage som er oversendt og ikke avgjort.",
     "follow_up": "Bare en klage Statsforvalteren har avgjort, kan følges opp.",
@@ -254,6 +272,12 @@ def appeal_forward(
         check = appeal_rules.forward_check(documents.facts_of(current), review_note=review_note)
         if not check.allowed:
             raise ValidationError([str(f) for f in check.errors], code="rule")
+        if current.reopened_at and reopened_application_open(current):
+            raise ValidationError(
+                "Søknaden er tatt opp til ny behandling og har ikke fått nytt vedtak. Fatt et "
+                "nytt vedtak på søknaden før klagen sendes til Statsforvalteren.",
+                code="reopened",
+            )
         ensure_letters(case_decisions(current))
         current.forwarded_by = actor
         now = timezone.now()
@@ -330,6 +354,152 @@ def appeal_change(
         )
     appeal.refresh_from_db()
     return appeal
+
+
+# --- Reopening an appealed rejection (fvl § 33) --------------------------------------------------
+
+
+def reopened_application_open(appeal: Appeal) -> bool:
+    """The application taken up again on this appeal is still waiting for its new decision."""
+    return Application.objects.filter(
+        pk=appeal.decision.application_id,
+        status__in=[ApplicationStatus.RECEIVED, ApplicationStatus.IN_PROGRESS],
+    ).exists()
+
+
+def reopen_refusal(appeal: Appeal) -> str | None:
+    """Why the office may not take the appealed application up for a new assessment now, in
+    Norwegian; None when it may. Reads the appeal and its decision as given (the service
+    checks again under lock)."""
+    decision = appeal.decision
+    if not allowed(appeal, "reopen"):
+        return REFUSALS["reopen"]
+    if decision.kind != DecisionKind.REJECTION or decision.application_id is None:
+        return (
+            "Bare et avslag på en søknad kan tas opp til ny behandling. Et vedtak i et program "
+            "endres med et nytt vedtak fra programmet."
+        )
+    if appeal.reopened_at is not None:
+        return "Søknaden er allerede tatt opp til ny behandling etter denne klagen."
+    application = decision.application
+    if application.status != ApplicationStatus.DECIDED:
+        return "Søknaden er ikke avgjort lenger, så den kan ikke tas opp til ny behandling."
+    if Decision.objects.filter(
+        application_id=application.pk,
+        status=DecisionStatus.APPROVED,
+        approved_at__gt=decision.approved_at,
+    ).exists():
+        return (
+            "Søknaden har fått et nytt vedtak etter avslaget. Registrer det nye vedtaket som "
+            "omgjøring, eller send klagen til Statsforvalteren."
+        )
+    return None
+
+
+def appeal_reopen_application(
+    *, ctx: AuditContext, appeal: Appeal, expected_version: int
+) -> Appeal:
+    """F4 / fvl § 33: the office takes the rejected application up for a new assessment
+    ("Ta opp søknaden til ny behandling"). The application goes back to under behandling with
+    the appeal as the recorded reason, so the normal flow applies: assess the § 29 conditions
+    again (V2), draft a grant or a new rejection, two-person approval. An approved grant then
+    closes the appeal as changed (appeal_close_by_new_decision)."""
+    with transaction.atomic():
+        current = _lock(appeal, expected_version, "reopen")
+        decision = current.decision
+        if decision.application_id is not None:
+            # Lock the application too: a caseworker saving it meanwhile is refused, not lost.
+            decision.application = Application.objects.select_for_update().get(
+                pk=decision.application_id
+            )
+        refusal = reopen_refusal(current)
+        if refusal:
+            raise ValidationError(refusal, code="state")
+        application = decision.application
+        now = timezone.now()
+        decided_on = timezone.localtime(decision.approved_at).date()
+        changes: dict[str, Any] = {
+            "status": ApplicationStatus.IN_PROGRESS,
+            "reopened_at": now,
+            "reopened_reason": (
+                f"Klage mottatt {current.received_on:%d.%m.%Y} på avslaget fattet "
+                f"{decided_on:%d.%m.%Y}. Kontoret har tatt søknaden opp til ny behandling "
+                "(forvaltningsloven § 33)."
+            ),
+        }
+        if application.interim_reply_sent_on is None:
+            # F3 (fvl. § 11 a) is the duty to give a foreløpig svar when an application cannot
+            # be answered within a month. This application was answered: the appealed
+            # rejection, sent on its notice date (or, if that is not recorded, made the day it
+            # was approved). That answer discharged the duty; it does not arise again because
+            # the office reviews its answer on appeal (fvl. § 33). What is pending now is the
+            # appeal, whose time runs from its own receipt and is kept by the appeal's review
+            # task (OFFICE_REVIEW_WEEKS), not from the application's receipt long ago. So the
+            # answer is recorded as the reply given, and the nightly F3 scan (which knows only
+            # this field) does not raise an overdue "send foreløpig svar" task for it.
+            changes["interim_reply_sent_on"] = decision.notice_date or decided_on
+        versioned_update(application, application.version, "Søknaden", **changes)
+        _update(current, expected_version, reopened_at=now, reopened_by=ctx.actor)
+        audit_record(
+            ctx,
+            action=AuditAction.CHANGE,
+            object_type="application",
+            object_id=application.pk,
+            participant_id=current.participant_id,
+            detail={
+                "fields": sorted(changes),
+                "status": ApplicationStatus.IN_PROGRESS,
+                "reason": "appeal",
+                "appeal": current.pk,
+            },
+        )
+        _audit(ctx, current, AuditAction.CHANGE, fields=["reopened_at"], application=application.pk)
+    appeal.refresh_from_db()
+    return appeal
+
+
+def appeal_close_by_new_decision(*, ctx: AuditContext, decision: Decision) -> list[Appeal]:
+    """Called inside decision_approve's transaction (decisions.signals.decision_approved): a
+    grant approved on an application the office took up again on appeal closes that appeal as
+    changed by the office, linked to the grant. The participant is told by the grant's
+    vedtaksbrev, made as for every approval. A new rejection leaves the appeal under review:
+    the office forwards it to Statsforvalteren, or links the rejection if it gives the
+    appellant what they asked for."""
+    if decision.kind != DecisionKind.GRANT or decision.application_id is None:
+        return []
+    appeals = list(
+        Appeal.objects.select_for_update(of=("self",))
+        .filter(
+            state=AppealState.REGISTERED,
+            reopened_at__isnull=False,
+            decision__application_id=decision.application_id,
+        )
+        .order_by("pk")
+    )
+    for appeal in appeals:
+        _update(
+            appeal,
+            appeal.version,
+            state=AppealState.CHANGED,
+            new_decision=decision,
+            closed_at=timezone.now(),
+            closed_by=ctx.actor,
+        )
+        _task_close(appeal.review_task_id)
+        _audit(
+            ctx,
+            appeal,
+            AuditAction.CHANGE,
+            fields=["state", "new_decision"],
+            state=AppealState.CHANGED,
+            new_decision=decision.pk,
+            on_approval=True,
+        )
+    return appeals
+
+
+def on_decision_approved(sender, *, decision: Decision, ctx: AuditContext, **kwargs) -> None:
+    appeal_close_by_new_decision(ctx=ctx, decision=decision)
 
 
 def appeal_withdraw(

@@ -13,6 +13,7 @@ urlpatterns = [
     path("klager/<id:pk>/endre/", views.appeal_edit, name="edit"),
     path("klager/<id:pk>/send/", views.appeal_forward, name="forward"),
     path("klager/<id:pk>/omgjort/", views.appeal_change, name="change"),
+    path("klager/<id:pk>/ny-behandling/", views.appeal_reopen, name="reopen"),
     path("klager/<id:pk>/trukket/", views.appeal_withdraw, name="withdraw"),
     path("klager/<id:pk>/fulgt-opp/", views.appeal_follow_up, name="follow_up"),
     # Statsforvalteren.

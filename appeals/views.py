@@ -34,6 +34,7 @@ from appeals.forms import (
     NoteForm,
     OutcomeForm,
     PeriodForm,
+    ReopenForm,
     appeal_initial,
 )
 from appeals.models import Appeal, AppealState
@@ -44,10 +45,11 @@ from caseworker.audit import (
     AuditOutcome,
     audit_record,
     audit_record_many,
+    audit_record_objects,
 )
 from caseworker.rules import permission_required
 from decisions import rules
-from decisions.models import Decision, DecisionStatus, Document, Programme
+from decisions.models import Decision, DecisionKind, DecisionStatus, Document, Programme
 from decisions.overview import decisions_prefetch, programme_overview
 from kvp.forms import attach_errors
 from participants.access import case_object_get_for
@@ -132,7 +134,16 @@ def _appeal_page(request: HttpRequest, appeal: Appeal, **forms) -> HttpResponse:
         "may_change": may_change,
         "documents": selectors.appeal_documents(appeal),
         "edit_allowed": may_change and services.allowed(appeal, "update"),
+        "reopened": selectors.reopened_case(appeal),
     }
+    if forms.get("reopen_form") is not None:
+        context["reopen_form"] = forms["reopen_form"]
+    elif (
+        may_change
+        and appeal.decision.kind == DecisionKind.REJECTION
+        and services.reopen_refusal(appeal) is None
+    ):
+        context["reopen_form"] = ReopenForm(appeal=appeal)
     if may_change and services.allowed(appeal, "forward"):
         context["forward_form"] = forms.get("forward_form") or ForwardForm(appeal=appeal)
     if may_change and services.allowed(appeal, "change"):
@@ -255,6 +266,29 @@ def appeal_change(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("appeals:detail", pk=pk)
     return _appeal_page(request, appeal, change_form=form)
+
+
+@require_POST
+@permission_required("appeal.change")
+def appeal_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Ta opp søknaden til ny behandling" on an appealed rejection (fvl § 33)."""
+    appeal = _office_appeal(request, pk, "appeal.change")
+    form = ReopenForm(request.POST, appeal=appeal)
+    if form.is_valid():
+        try:
+            services.appeal_reopen_application(
+                ctx=_ctx(request), appeal=appeal, expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Søknaden er tatt opp til ny behandling. Vurder vilkårene på nytt og lag et "
+                "nytt vedtak; når en innvilgelse er godkjent, avsluttes klagen som omgjort.",
+            )
+            return redirect("decisions:application_detail", pk=appeal.decision.application_id)
+    return _appeal_page(request, appeal, reopen_form=form)
 
 
 def _note_action(request: HttpRequest, pk: int, *, service, url, label, submit, key, done):
@@ -597,11 +631,13 @@ def body_period_csv(request: HttpRequest) -> HttpResponse:
                 }
             )
             rows.append(row)
-    audit_record_many(
+    # One export row per appeal in the file, against its participant: the office's "Hvem har
+    # sett denne deltakeren?" shows that Statsforvalteren exported the case, and which one.
+    audit_record_objects(
         _ctx(request),
         action=AuditAction.EXPORT,
         object_type="appeal",
-        participant_ids=sorted({a.participant_id for a in handled}),
+        objects=[(a.pk, a.participant_id) for a in handled],
         detail={"appeals_body": True, "format": "csv", "from": str(start), "to": str(end)},
     )
     data = documents.decisions_csv(

@@ -97,4 +97,36 @@ def audit_record_many(
     )
 
 
-__all__ = ["AuditAction", "AuditContext", "AuditOutcome", "audit_record", "audit_record_many"]
+def audit_record_objects(
+    ctx: AuditContext,
+    *,
+    action: str,
+    object_type: str,
+    objects: Iterable[tuple[object, int]],
+    detail: dict | None = None,
+) -> None:
+    """One row per (object id, participant id) — e.g. each appeal in an export, so the row
+    names the object and not only the person — in one INSERT whatever the count."""
+    AuditEvent.objects.bulk_create(
+        [
+            _event(
+                ctx,
+                action=action,
+                object_type=object_type,
+                object_id=object_id,
+                participant_id=participant_id,
+                detail=detail,
+            )
+            for object_id, participant_id in objects
+        ]
+    )
+
+
+__all__ = [
+    "AuditAction",
+    "AuditContext",
+    "AuditOutcome",
+    "audit_record",
+    "audit_record_many",
+    "audit_record_objects",
+]

@@ -46,7 +46,8 @@ logger = logging.getLogger(__name__)
 
 # Bump when a template's wording changes: stored documents record the version they were made
 # with, so an archivist can tell which text a participant got.
-LETTER_TEMPLATE_VERSION = "vedtaksbrev-1"
+# 2: the paragraph on a new assessment after an appeal (`reconsidered`).
+LETTER_TEMPLATE_VERSION = "vedtaksbrev-2"
 CERTIFICATE_TEMPLATE_VERSION = "deltakerbevis-1"
 
 
@@ -224,6 +225,46 @@ def _facts(decision: Decision) -> list[list[str]]:
     return rows
 
 
+def _reconsidered(decision: Decision) -> str:
+    """fvl § 33: a grant or rejection on an application the office took up again after an
+    appeal says so, and which decision it replaces (the participant learns the outcome of
+    the office's review from this letter)."""
+    application = decision.application if decision.application_id else None
+    if (
+        application is None
+        or application.reopened_at is None
+        or decision.kind not in (DecisionKind.GRANT, DecisionKind.REJECTION)
+        or (decision.created_at and decision.created_at < application.reopened_at)
+    ):
+        return ""
+    previous = (
+        Decision.objects.filter(
+            application_id=application.pk,
+            status=DecisionStatus.APPROVED,
+            approved_at__lt=application.reopened_at,
+        )
+        .order_by("-approved_at")
+        .values_list("approved_at", flat=True)
+        .first()
+    )
+    replaced = (
+        f"vedtaket vårt fra {_d(timezone.localtime(previous).date())}"
+        if previous
+        else "det tidligere vedtaket"
+    )
+    if decision.kind == DecisionKind.GRANT:
+        return (
+            "Vi har behandlet søknaden din på nytt etter klagen din og gir deg medhold "
+            f"(forvaltningsloven § 33). Dette vedtaket erstatter {replaced}."
+        )
+    return (
+        "Vi har behandlet søknaden din på nytt etter klagen din (forvaltningsloven § 33), men "
+        f"kommer fortsatt til at du ikke kan få kvalifiseringsprogram. Dette vedtaket erstatter "
+        f"{replaced}. Klagen din blir sendt til Statsforvalteren, som avgjør den, med mindre "
+        "du gir beskjed om at du trekker den."
+    )
+
+
 def office_block(participant: Participant, office) -> dict[str, Any]:
     """Strengt fortrolig: the letter must not reveal where the person lives, so it is signed
     "NAV" only, without the office's name (which would point to the municipality)."""
@@ -369,6 +410,7 @@ def letter_data(decision: Decision, *, on: datetime.date | None = None) -> dict[
         "office": office,
         "recipient": recipient_block(participant),
         "outcome": _outcome(decision),
+        "reconsidered": _reconsidered(decision),
         "period": (
             {"start": _d(decision.period_start), "end": _d(decision.period_end)}
             if decision.period_start

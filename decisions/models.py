@@ -161,6 +161,12 @@ class Application(VersionedModel):
         db_default="",
     )
     closed_reason = models.TextField("begrunnelse for trukket/henlagt", blank=True)
+    # A decided application taken up for a new assessment (today only by the appeals app, on
+    # an appeal of a rejection under office review, fvl § 33): when, and why in words.
+    reopened_at = models.DateTimeField("tatt opp til ny behandling", null=True, blank=True)
+    reopened_reason = models.TextField(
+        "grunnen til ny behandling", blank=True, default="", db_default=""
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -31,6 +31,7 @@ from decisions.models import (
     TaskStatus,
 )
 from decisions.selectors import open_programme, programme_history, programmes_with_decisions
+from decisions.signals import decision_approved
 from kvp.versioning import ConflictError, conflict, versioned_update
 from participants.models import Participant
 
@@ -156,7 +157,11 @@ def application_close(
         raise ValidationError("Ugyldig status.")
     if not application.is_open:
         raise ValidationError("Søknaden er allerede avgjort eller lukket.")
-    if application.decisions.exclude(status=DecisionStatus.DRAFT).exists():
+    # An approved decision here is the one an application reopened on appeal was decided by
+    # (Application.reopened_at); it stays, and does not stop the applicant withdrawing.
+    if application.decisions.exclude(
+        status__in=[DecisionStatus.DRAFT, DecisionStatus.APPROVED]
+    ).exists():
         raise ValidationError(
             "Søknaden har et vedtak til godkjenning. Trekk vedtaket tilbake først."
         )
@@ -469,6 +474,7 @@ def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version:
         current.refresh_from_db()
         _apply_effects(current)
         _documents_follow(ctx, current)
+        decision_approved.send(sender=Decision, decision=current, ctx=ctx)
         _audit(
             ctx,
             action=AuditAction.CHANGE,

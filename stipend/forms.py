@@ -70,7 +70,8 @@ class IncomeForm(forms.Form):
 
     def clean_amount(self):
         amount = self._number(self.cleaned_data.get("amount"))
-        if amount is not None and (amount != amount.quantize(Decimal("0.01")) or amount > 10**7):
+        # The size first: quantize raises on a number with more digits than the context holds.
+        if amount is not None and (amount > 10**7 or amount != amount.quantize(Decimal("0.01"))):
             raise forms.ValidationError("Oppgi beløpet i kroner med høyst to desimaler.")
         return amount
 

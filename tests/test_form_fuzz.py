@@ -1331,6 +1331,7 @@ POST_ENDPOINTS = {
     "appeals:register",
     "appeals:edit",
     "appeals:forward",
+    "appeals:reopen",
     "appeals:withdraw",
     "appeals:body_outcome",
     "participants:create",

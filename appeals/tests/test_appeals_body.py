@@ -246,7 +246,7 @@ def test_reads_and_exports_are_audited_and_shown_to_the_office_leader(
 
 
 def test_the_period_csv_lists_the_decisions_of_the_appeals_the_officer_decided(
-    forwarded, appeals_officer, as_appeals_officer, login, today
+    forwarded, appeals_officer, as_appeals_officer, leader, login, today
 ):
     decide(forwarded, as_appeals_officer, outcome="avvist")
     client = login(appeals_officer)
@@ -261,9 +261,23 @@ def test_the_period_csv_lists_the_decisions_of_the_appeals_the_officer_decided(
     ).values_list("pk", flat=True)
     assert sorted(int(r["vedtak_id"]) for r in rows) == sorted(ids)
     assert {r["utfall"] for r in rows} == {"Avvist – klagen behandles ikke"}
-    assert AuditEvent.objects.filter(
+    exported = AuditEvent.objects.get(
         actor=appeals_officer, action="export", participant_id=forwarded.participant_id
-    ).exists()
+    )
+    assert exported.object_type == "appeal"
+    assert exported.object_id == str(forwarded.pk)
+    assert exported.detail["format"] == "csv"
+    # The office's "Hvem har sett denne deltakeren?" shows the export by Statsforvalteren.
+    client.force_login(leader)
+    log = BeautifulSoup(
+        client.get(reverse("participants:access_log", args=[forwarded.participant_id])).content,
+        "html.parser",
+    )
+    rows = [
+        row.get_text(" ", strip=True) for row in log.find_all("tr") if "Z990021" in row.get_text()
+    ]
+    assert any("Statsforvalteren" in r and "Eksporterte" in r and "Klage" in r for r in rows)
+    client.force_login(appeals_officer)
     # Another period: nothing.
     earlier = client.get(
         reverse("appeals:body_period_csv"), {"fra": "01.01.2020", "til": "31.12.2020"}

@@ -151,3 +151,56 @@ def test_an_appeal_from_registration_to_outcome(page, axe, live_server, case):
     assert appeal.state == "decided" and appeal.followed_up_at is not None
     assert not page.js_errors
     axe.assert_clean()
+
+
+def test_the_office_reopens_an_appealed_rejection_and_a_grant_closes_it(
+    page, axe, live_server, case
+):
+    """fvl § 33: "Ta opp søknaden til ny behandling" on an appealed rejection, the application
+    page that follows, and the appeal closed as changed once a grant is approved."""
+    from django.utils import timezone
+
+    from appeals.tests.conftest import register
+    from appeals.tests.test_reopen import reassess, rejected
+    from decisions.tests.helpers import add_years, approve, days, draft
+
+    kari, _eva, grant = case
+    base = live_server.url
+    ingrid = type(kari).objects.get(username="Z990003")
+    as_kari = AuditContext(actor=kari, client_address="127.0.0.1")
+    as_ingrid = AuditContext(actor=ingrid, client_address="127.0.0.1")
+    other = ParticipantFactory(
+        first_name="Siri", last_name="Svendsen", office=kari.office, caseworker=kari
+    )
+    rejection = rejected(other, as_kari, as_ingrid)
+    appeal = register(as_kari, rejection, subject="Avslaget.", grounds="Ny legeerklæring.")
+
+    log_in(page, base, kari.username)
+    page.goto(f"{base}/klager/{appeal.pk}/")
+    axe("appeal of a rejection")
+    page.get_by_role("button", name="Ta opp søknaden til ny behandling").click()
+    expect(page.get_by_text("Søknaden er tatt opp til ny behandling.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Søknad mottatt")
+    expect(page.get_by_text("Tatt opp til ny behandling", exact=True)).to_be_visible()
+    axe("reopened application")
+    page.goto(f"{base}/klager/{appeal.pk}/")
+    panel = page.get_by_role("region", name="Søknaden er tatt opp til ny behandling")
+    expect(panel).to_contain_text("vurder vilkårene i § 29 på nytt")
+    axe("appeal with the reopened case")
+
+    today = timezone.localdate()
+    application = reassess(as_kari, rejection.application)
+    new_grant = draft(
+        as_kari,
+        "grant",
+        other,
+        application=application,
+        period_start=today,
+        period_end=add_years(today, 1) - days(1),
+    )
+    approve(new_grant, as_kari, as_ingrid)
+    page.reload()
+    expect(page.get_by_role("heading", name="Omgjort av kontoret")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("vedtak om innvilgelse"))).to_be_visible()
+    axe("appeal changed by the office")
+    assert grant.participant_id != other.pk

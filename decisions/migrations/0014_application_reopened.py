@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('decisions', '0012_deadline_scan_index'),
+        ('decisions', '0013_decision_decided_on_index'),
     ]
 
     operations = [

@@ -97,4 +97,18 @@ def audit_record_many(
     )
 
 
-__all__ = ["AuditAction", "AuditContext", "AuditOutcome", "audit_record", "audit_record_many"]
+def audit_record_each(ctx: AuditContext, events: Iterable[dict]) -> None:
+    """One row per event (audit_record's keyword arguments: action, object_type, object_id,
+    participant_id, detail), in one INSERT whatever the count: for a service that writes
+    many objects at once, each with its own id."""
+    AuditEvent.objects.bulk_create([_event(ctx, **event) for event in events])
+
+
+__all__ = [
+    "AuditAction",
+    "AuditContext",
+    "AuditOutcome",
+    "audit_record",
+    "audit_record_each",
+    "audit_record_many",
+]

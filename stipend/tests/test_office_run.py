@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import re
 
 import pytest
 from django.db import connection, transaction
@@ -311,3 +312,27 @@ def test_office_run_recomputes_drafts_with_version_and_audits_each_basis(
         for b in run.bases
     )
     assert all(e.actor_id == caseworker.pk for e in events)
+
+
+def test_office_run_reports_what_it_cannot_compute_and_writes_nothing_for_it(
+    cases, office_a, caseworker, ctx
+):
+    from stipend.models import BaseAmount
+
+    make_office(cases, office_a, caseworker, 4, seed=4)
+    BaseAmount.objects.exclude(effective_from=D(2025, 5, 1)).delete()
+
+    run = services.payment_bases_compute_many(
+        ctx=ctx,
+        programmes=office_programmes(office_a),
+        period_start=PERIOD[0],
+        period_end=PERIOD[1],
+    )
+
+    # With only G 2025 registered, no G is in force for 21.–30.04.2025 (S2).
+    assert run.bases == [] and len(run.failed) == 3
+    assert all(
+        re.fullmatch(r"Det er ikke registrert noe grunnbeløp \(G\) for 2\d\.04\.2025\.", message)
+        for _, message in run.failed
+    ), run.failed
+    assert not PaymentBasis.objects.exists()

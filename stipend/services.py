@@ -419,7 +419,10 @@ class BasesRun:
 
 
 def _bases_update(
-    bases: list[PaymentBasis], ctx: AuditContext, period_end: datetime.date, now
+    bases: list[PaymentBasis],
+    ctx: AuditContext,
+    period_end: datetime.date,
+    now: datetime.datetime,
 ) -> None:
     """Store recomputed drafts in one UPDATE … FROM unnest(…): bulk_update's CASE WHEN per
     row is quadratic (6.4 s for an Oslo-sized office's 2 600 bases, against 0.24 s here)."""

@@ -16,6 +16,7 @@ audit rows. --users-file writes the logins and participant ids the load test use
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import math
@@ -384,7 +385,9 @@ class Command(BaseCommand):
             ),
         )
 
-    def _stipend_rerun(self, ctx: AuditContext, office_id: int, start, end) -> tuple[float, int]:
+    def _stipend_rerun(
+        self, ctx: AuditContext, office_id: int, start: datetime.date, end: datetime.date
+    ) -> tuple[float, int]:
         """The run again over the drafts the first run made (every basis recomputed: version
         + 1, lines replaced), rolled back: milliseconds and queries of the second run."""
 

@@ -97,6 +97,13 @@ def audit_record_many(
     )
 
 
+def audit_record_each(ctx: AuditContext, events: Iterable[dict]) -> None:
+    """One row per event (audit_record's keyword arguments: action, object_type, object_id,
+    participant_id, detail), in one INSERT whatever the count: for a service that writes
+    many objects at once, each with its own id."""
+    AuditEvent.objects.bulk_create([_event(ctx, **event) for event in events])
+
+
 def audit_record_objects(
     ctx: AuditContext,
     *,
@@ -107,18 +114,18 @@ def audit_record_objects(
 ) -> None:
     """One row per (object id, participant id) — e.g. each appeal in an export, so the row
     names the object and not only the person — in one INSERT whatever the count."""
-    AuditEvent.objects.bulk_create(
-        [
-            _event(
-                ctx,
-                action=action,
-                object_type=object_type,
-                object_id=object_id,
-                participant_id=participant_id,
-                detail=detail,
-            )
+    audit_record_each(
+        ctx,
+        (
+            {
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "participant_id": participant_id,
+                "detail": detail,
+            }
             for object_id, participant_id in objects
-        ]
+        ),
     )
 
 
@@ -127,6 +134,7 @@ __all__ = [
     "AuditContext",
     "AuditOutcome",
     "audit_record",
+    "audit_record_each",
     "audit_record_many",
     "audit_record_objects",
 ]

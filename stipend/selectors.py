@@ -75,15 +75,53 @@ def counters_for(participant_id: int, on: datetime.date) -> absence_rules.Counte
     return absence_rules.counters(absence_rules_view(rows), on)
 
 
+def quota_history_start(start: datetime.date) -> datetime.date:
+    """How far back the S7 quotas look from a period starting `start`: the calendar year and
+    12 months back."""
+    return min(start.replace(month=1, day=1), start - datetime.timedelta(days=370))
+
+
+def judge_in_period(
+    rows: Iterable[Absence], start: datetime.date, end: datetime.date
+) -> dict[datetime.date, absence_rules.Judged]:
+    """One participant's absences (from quota_history_start(start) to `end`, by day) judged,
+    and those in [start, end] kept."""
+    judged = absence_rules.judge(absence_rules_view(rows))
+    return {day: j for day, j in judged.items() if start <= day <= end}
+
+
 def judged_absences(
     participant_id: int, start: datetime.date, end: datetime.date
 ) -> dict[datetime.date, absence_rules.Judged]:
     """Absences in [start, end] with their effect on the stipend; the quotas are counted from
     the earlier absences too (the calendar year and 12 months back)."""
-    since = min(start.replace(month=1, day=1), start - datetime.timedelta(days=370))
-    rows = Absence.objects.filter(participant_id=participant_id, day__gte=since, day__lte=end)
-    judged = absence_rules.judge(absence_rules_view(rows))
-    return {day: j for day, j in judged.items() if start <= day <= end}
+    rows = Absence.objects.filter(
+        participant_id=participant_id, day__gte=quota_history_start(start), day__lte=end
+    )
+    return judge_in_period(rows, start, end)
+
+
+def judged_absences_many(
+    participant_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict[int, dict[datetime.date, absence_rules.Judged]]:
+    """judged_absences for many participants in one query (participant id → day → judged;
+    a participant without absences is not in it)."""
+    rows: dict[int, list[Absence]] = {}
+    for absence in Absence.objects.filter(
+        participant_id__in=list(participant_ids),
+        day__gte=quota_history_start(start),
+        day__lte=end,
+    ):
+        rows.setdefault(absence.participant_id, []).append(absence)
+    return {pid: judge_in_period(found, start, end) for pid, found in rows.items()}
+
+
+def programmes_paid_in(office_id: int, start: datetime.date, end: datetime.date):
+    """The office's programmes that may give stipend in the payment period [start, end]:
+    started by its end and not ended before its start (the rules decide the days)."""
+    return Programme.objects.filter(office_id=office_id, start_date__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)
+    )
 
 
 @dataclass

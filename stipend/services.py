@@ -9,20 +9,29 @@ import csv
 import datetime
 import hashlib
 import io
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from caseworker.audit import AuditAction, AuditContext, audit_record, audit_record_many
+from caseworker.audit import (
+    AuditAction,
+    AuditContext,
+    audit_record,
+    audit_record_each,
+    audit_record_many,
+)
 from decisions.models import Programme
 from decisions.rules.dates import Period, fmt
 from decisions.rules.history import Pause, ProgrammeHistory
 from decisions.selectors import programme_history, programmes_with_decisions
 from kvp.versioning import ConflictError
-from participants.models import Participant
+from participants.models import Child, Participant
 from stipend import selectors
 from stipend.models import (
     HOURS_KINDS,
@@ -221,15 +230,18 @@ def register_as_data() -> tuple[tuple[datetime.date, int], ...]:
     return tuple(BaseAmount.objects.values_list("effective_from", "amount"))
 
 
-def _input_from(inputs: dict) -> calculation.StipendInput:
-    """The stored inputs as the rules core's input, with G from the register as it is now."""
+def _input_from(
+    inputs: dict, base_amounts: tuple[tuple[datetime.date, int], ...] | None = None
+) -> calculation.StipendInput:
+    """The stored inputs as the rules core's input, with G from the register as it is now
+    (read here unless the caller read it once for many bases)."""
     return calculation.StipendInput(
         start=_d(inputs["start"]),
         end=_d(inputs["end"]),
         history=_history_from(inputs["history"]),
         birth_date=_d(inputs["birth_date"]),
         children=tuple(_d(c) for c in inputs["children"]),
-        base_amounts=register_as_data(),
+        base_amounts=register_as_data() if base_amounts is None else base_amounts,
         absences={
             _d(day): absence_rules.Judged(
                 absence_rules.Absence(_d(day), kind, ""),
@@ -243,9 +255,11 @@ def _input_from(inputs: dict) -> calculation.StipendInput:
     )
 
 
-def _compute(inputs: dict) -> list[calculation.Line]:
+def _compute(
+    inputs: dict, base_amounts: tuple[tuple[datetime.date, int], ...] | None = None
+) -> list[calculation.Line]:
     try:
-        return calculation.compute(_input_from(inputs))
+        return calculation.compute(_input_from(inputs, base_amounts))
     except (calculation.MissingBaseAmount, calculation.MissingChildRate) as error:
         raise ValidationError(str(error)) from None
 
@@ -264,6 +278,60 @@ def _line_rows(basis: PaymentBasis, lines: list[calculation.Line], first: int = 
         )
         for i, line in enumerate(lines)
     ]
+
+
+def _active_in(history: ProgrammeHistory, start: datetime.date, end: datetime.date) -> bool:
+    """Whether the period has a day the programme pays or a day it is interrupted or on leave
+    (a line of 0 kr names those): a basis is computed only then."""
+    return bool(
+        calculation.stipend_days(history, start, end)
+        or calculation.interrupted_days(history, start, end)
+    )
+
+
+def _basis_inputs(
+    *,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    history: ProgrammeHistory,
+    birth_date: datetime.date,
+    children: Iterable[datetime.date],
+    judged: dict[datetime.date, absence_rules.Judged],
+    records: Iterable[IncomeRecord],
+) -> dict:
+    """What a basis is computed from, as the JSON it keeps (`PaymentBasis.inputs`): the one
+    place the single and the office run build it. `children` are the supported children's
+    birth dates and `records` the income in the period, both in their model order."""
+    records = list(records)
+    return {
+        "start": period_start.isoformat(),
+        "end": period_end.isoformat(),
+        "history": _history_json(history),
+        "birth_date": birth_date.isoformat(),
+        "children": [c.isoformat() for c in children],
+        "absences": [
+            [day.isoformat(), j.absence.kind, j.payability.value, j.note]
+            for day, j in sorted(judged.items())
+        ],
+        "work": [[r.kind, str(r.hours)] for r in records if r.kind in HOURS_KINDS],
+        "benefits": [[r.kind, r.amount_ore] for r in records if r.kind not in HOURS_KINDS],
+    }
+
+
+def _basis_fields(
+    ctx: AuditContext,
+    inputs: dict,
+    lines: list[calculation.Line],
+    period_end: datetime.date,
+    now: datetime.datetime,
+) -> dict:
+    return {
+        "inputs": inputs,
+        "computed_total_ore": calculation.total(lines),
+        "computed_at": now,
+        "computed_by": ctx.actor,
+        "period_end": period_end,
+    }
 
 
 def payment_basis_compute(
@@ -291,40 +359,21 @@ def payment_basis_compute(
                 "nytt."
             )
         history = programme_history(fresh)
-        if not calculation.stipend_days(history, period_start, period_end) and not (
-            calculation.interrupted_days(history, period_start, period_end)
-        ):
+        if not _active_in(history, period_start, period_end):
             raise ValidationError("Programmet er ikke aktivt i denne perioden.")
-        judged = selectors.judged_absences(participant.pk, period_start, period_end)
-        records = list(
-            IncomeRecord.objects.filter(
+        inputs = _basis_inputs(
+            period_start=period_start,
+            period_end=period_end,
+            history=history,
+            birth_date=participant.birth_date,
+            children=[c.birth_date for c in participant.children.filter(supported=True)],
+            judged=selectors.judged_absences(participant.pk, period_start, period_end),
+            records=IncomeRecord.objects.filter(
                 participant=participant, applies_on__gte=period_start, applies_on__lte=period_end
-            )
+            ),
         )
-        inputs = {
-            "start": period_start.isoformat(),
-            "end": period_end.isoformat(),
-            "history": _history_json(history),
-            "birth_date": participant.birth_date.isoformat(),
-            "children": [
-                c.birth_date.isoformat() for c in participant.children.filter(supported=True)
-            ],
-            "absences": [
-                [day.isoformat(), j.absence.kind, j.payability.value, j.note]
-                for day, j in sorted(judged.items())
-            ],
-            "work": [[r.kind, str(r.hours)] for r in records if r.kind in HOURS_KINDS],
-            "benefits": [[r.kind, r.amount_ore] for r in records if r.kind not in HOURS_KINDS],
-        }
         lines = _compute(inputs)
-        now = timezone.now()
-        fields = {
-            "inputs": inputs,
-            "computed_total_ore": calculation.total(lines),
-            "computed_at": now,
-            "computed_by": ctx.actor,
-            "period_end": period_end,
-        }
+        fields = _basis_fields(ctx, inputs, lines, period_end, timezone.now())
         if basis is None:
             basis = PaymentBasis.objects.create(
                 participant=participant,
@@ -351,6 +400,171 @@ def payment_basis_compute(
             detail={"period_start": period_start.isoformat()},
         )
     return basis
+
+
+@dataclass
+class BasesRun:
+    """What an office run did: the bases computed (created or recomputed drafts), and the
+    programmes it left alone, each with the reason."""
+
+    bases: list[PaymentBasis] = field(default_factory=list)
+    created: int = 0
+    recomputed: int = 0
+    approved: list[Programme] = field(default_factory=list)
+    """Already approved for the period: never recomputed here (a G regulation adds back pay)."""
+    inactive: list[Programme] = field(default_factory=list)
+    """Not active in the period at all (no stipend day, no interruption day)."""
+    failed: list[tuple[Programme, str]] = field(default_factory=list)
+    """Could not be computed (no G registered, unknown barnetillegg rate), with the message."""
+
+
+def _bases_update(
+    bases: list[PaymentBasis],
+    ctx: AuditContext,
+    period_end: datetime.date,
+    now: datetime.datetime,
+) -> None:
+    """Store recomputed drafts in one UPDATE … FROM unnest(…): bulk_update's CASE WHEN per
+    row is quadratic (6.4 s for an Oslo-sized office's 2 600 bases, against 0.24 s here)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """UPDATE stipend_paymentbasis AS b
+            SET inputs = v.inputs::jsonb, computed_total_ore = v.total, version = v.version,
+                computed_at = %(now)s, updated_at = %(now)s, computed_by_id = %(actor)s,
+                period_end = %(end)s
+            FROM unnest(%(ids)s::bigint[], %(inputs)s::text[], %(totals)s::bigint[],
+                        %(versions)s::integer[]) AS v(id, inputs, total, version)
+            WHERE b.id = v.id""",
+            {
+                "now": now,
+                "actor": ctx.actor.pk,
+                "end": period_end,
+                "ids": [b.pk for b in bases],
+                "inputs": [json.dumps(b.inputs) for b in bases],
+                "totals": [b.computed_total_ore for b in bases],
+                "versions": [b.version for b in bases],
+            },
+        )
+
+
+def payment_bases_compute_many(
+    *,
+    ctx: AuditContext,
+    programmes: QuerySet[Programme],
+    period_start: datetime.date,
+    period_end: datetime.date,
+) -> BasesRun:
+    """The stipend run: compute (or recompute) the draft payment basis of every programme in
+    `programmes` for one payment period, exactly as payment_basis_compute does for one, in a
+    fixed number of queries whatever the number of programmes — every input is read for all
+    of them at once and every write is one statement per table. One transaction: the
+    programmes and their existing bases are locked (in id order) as payment_basis_compute
+    locks one, a recomputed draft gets version + 1, and each basis gets its own audit row.
+    The caller scopes `programmes` (office, access)."""
+    run = BasesRun()
+    with transaction.atomic():
+        locked = list(
+            programmes_with_decisions(
+                Programme.objects.filter(pk__in=programmes.values("pk"))
+                .select_for_update(of=("self",))
+                .order_by("pk")
+            )
+        )
+        if not locked:
+            return run
+        ids = [p.pk for p in locked]
+        pids = sorted({p.participant_id for p in locked})
+        existing = {
+            b.programme_id: b
+            for b in PaymentBasis.objects.select_for_update()
+            .filter(programme_id__in=ids, period_start=period_start)
+            .order_by("pk")
+        }
+        judged = selectors.judged_absences_many(pids, period_start, period_end)
+        records: dict[int, list[IncomeRecord]] = {}
+        for record in IncomeRecord.objects.filter(
+            participant_id__in=pids, applies_on__gte=period_start, applies_on__lte=period_end
+        ):
+            records.setdefault(record.participant_id, []).append(record)
+        children: dict[int, list[datetime.date]] = {}
+        for pid, birth in Child.objects.filter(participant_id__in=pids, supported=True).values_list(
+            "participant_id", "birth_date"
+        ):
+            children.setdefault(pid, []).append(birth)
+        base_amounts = register_as_data()
+
+        now = timezone.now()
+        computed: list[tuple[PaymentBasis, list[calculation.Line], str]] = []
+        new_bases: list[PaymentBasis] = []
+        for programme in locked:
+            participant = programme.participant
+            basis = existing.get(programme.pk)
+            if basis is not None and basis.is_approved:
+                run.approved.append(programme)
+                continue
+            history = programme_history(programme)
+            if not _active_in(history, period_start, period_end):
+                run.inactive.append(programme)
+                continue
+            inputs = _basis_inputs(
+                period_start=period_start,
+                period_end=period_end,
+                history=history,
+                birth_date=participant.birth_date,
+                children=children.get(participant.pk, []),
+                judged=judged.get(participant.pk, {}),
+                records=records.get(participant.pk, []),
+            )
+            try:
+                lines = _compute(inputs, base_amounts)
+            except ValidationError as error:
+                run.failed.append((programme, " ".join(error.messages)))
+                continue
+            fields = _basis_fields(ctx, inputs, lines, period_end, now)
+            if basis is None:
+                basis = PaymentBasis(
+                    participant=participant,
+                    programme=programme,
+                    office_id=participant.office_id,
+                    period_start=period_start,
+                    **fields,
+                )
+                new_bases.append(basis)
+                computed.append((basis, lines, AuditAction.CREATE))
+            else:
+                for name, value in fields.items():
+                    setattr(basis, name, value)
+                basis.version += 1
+                basis.updated_at = now
+                computed.append((basis, lines, AuditAction.CHANGE))
+
+        recomputed = [basis for basis, _, action in computed if action == AuditAction.CHANGE]
+        if recomputed:
+            _bases_update(recomputed, ctx, period_end, now)
+            PaymentLine.objects.filter(basis__in=recomputed).delete()
+        if new_bases:
+            PaymentBasis.objects.bulk_create(new_bases)
+        if computed:
+            PaymentLine.objects.bulk_create(
+                row for basis, lines, _ in computed for row in _line_rows(basis, lines)
+            )
+            audit_record_each(
+                ctx,
+                (
+                    {
+                        "action": action,
+                        "object_type": "payment_basis",
+                        "object_id": basis.pk,
+                        "participant_id": basis.participant_id,
+                        "detail": {"period_start": period_start.isoformat()},
+                    }
+                    for basis, _, action in computed
+                ),
+            )
+        run.bases = [basis for basis, _, _ in computed]
+        run.created = len(new_bases)
+        run.recomputed = len(recomputed)
+    return run
 
 
 def payment_basis_approve(

@@ -84,9 +84,11 @@ def test_make_bench_prints_every_row_constant_query_counts_and_no_load_errors():
         line = next((line for line in table.splitlines() if line.startswith(row)), None)
         assert line is not None, f"no row {row!r} in\n{table}"
         assert "queries grow" not in line, line
-    # Every page row shows both query counts, and they are equal.
+    # Every page row and the stipend run show both query counts, and they are equal.
     for line in table.splitlines():
-        if line.startswith(("participant page", "worklist", "approval", "dashboard", "search")):
+        if line.startswith(
+            ("participant page", "worklist", "approval", "dashboard", "search", "stipend run")
+        ):
             counts = re.findall(r"\s(\d+)\s+(\d+)\s+[\d.]+\s+[\d.]+x", line)
             assert counts and counts[0][0] == counts[0][1], line
     assert re.search(r"200 participants, 1,000 programmes", out)

@@ -16,6 +16,7 @@ audit rows. --users-file writes the logins and participant ids the load test use
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import math
@@ -25,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -37,9 +37,10 @@ from caseworker.models import User
 from decisions.bench import DEADLINE_PLAIN_QUERY, letter_render
 from decisions.bench_national import BENCH_PASSWORD, Dataset, national_dataset_load
 from decisions.deadlines import scan_deadlines
-from decisions.models import Decision, DecisionStatus, Programme, TaskStatus
+from decisions.models import Decision, DecisionStatus, TaskStatus
 from kvp.pdf import html_to_pdf
 from participants.models import Participant
+from stipend import selectors as stipend_selectors
 from stipend import services as stipend_services
 from stipend.rules import periods as period_rules
 
@@ -331,54 +332,84 @@ class Command(BaseCommand):
     # --- stipend run -------------------------------------------------------------------------
 
     def _stipend_run(self, data: Dataset) -> Row:
-        """Every programme of the Oslo-sized office active in the last payment period gets its
-        payment basis computed (S1–S10), as a caseworker does it, in one rolled-back run."""
+        """The stipend run (stipend.services.payment_bases_compute_many): every programme of the
+        Oslo-sized office that may give stipend in the last payment period gets its payment
+        basis computed (S1–S10) in one transaction, rolled back; three timed runs after a
+        warm-up. The same run for the small office must make as many queries."""
         start, end = period_rules.previous_period(data.today)
-        programmes = list(
-            Programme.objects.filter(
-                office_id=data.big_office_id, start_date__lte=end, ended_on__isnull=True
-            ).order_by("pk")
-        )
         actor = self._users(data.big_office_id)["caseworker"]
         ctx = AuditContext(actor=actor, client_address="127.0.0.1", path="bench")
-        timings, queries = [], []
-        skipped = 0
-        started = time.perf_counter()
+        runs: dict[int, stipend_services.BasesRun] = {}
+
+        def run(office_id: int) -> Callable[[int], None]:
+            def once(_: int) -> None:
+                try:
+                    with transaction.atomic():
+                        runs[office_id] = stipend_services.payment_bases_compute_many(
+                            ctx=ctx,
+                            programmes=stipend_selectors.programmes_paid_in(office_id, start, end),
+                            period_start=start,
+                            period_end=end,
+                        )
+                        raise _Rollback
+                except _Rollback:
+                    pass
+
+            return once
+
+        timings, queries = _time(run(data.big_office_id), 3)
+        _, small_queries = _time(run(data.small_office_id), 1)
+        rerun_ms, rerun_queries = self._stipend_rerun(ctx, data.big_office_id, start, end)
+        result = runs[data.big_office_id]
+        computed = len(result.bases)
+        ids = list(
+            stipend_selectors.programmes_paid_in(data.big_office_id, start, end).values_list(
+                "pk", flat=True
+            )
+        )
+        bare = _bare([(sql, {"ids": ids, "start": start, "end": end}) for sql in _STIPEND_SQL], 3)
+        p50 = statistics.median(timings)
+        skipped = len(result.inactive) + len(result.approved) + len(result.failed)
+        return Row(
+            f"stipend run, Oslo-sized office ({computed:,} bases)",
+            p50,
+            percentile(timings, 95),
+            max(queries),
+            small_queries=max(small_queries),
+            bare_ms=bare,
+            note=(
+                f"whole run; {p50 / max(1, computed):.2f} ms and "
+                f"{max(queries) / max(1, computed):.3f} q per basis; {skipped} programmes "
+                f"without a basis (not active in the period); re-run recomputing every draft "
+                f"{rerun_ms / 1000:.1f} s, {rerun_queries} q"
+            ),
+        )
+
+    def _stipend_rerun(
+        self, ctx: AuditContext, office_id: int, start: datetime.date, end: datetime.date
+    ) -> tuple[float, int]:
+        """The run again over the drafts the first run made (every basis recomputed: version
+        + 1, lines replaced), rolled back: milliseconds and queries of the second run."""
+
+        def compute() -> None:
+            stipend_services.payment_bases_compute_many(
+                ctx=ctx,
+                programmes=stipend_selectors.programmes_paid_in(office_id, start, end),
+                period_start=start,
+                period_end=end,
+            )
+
         try:
             with transaction.atomic():
-                for programme in programmes:
-                    with _captured() as captured:
-                        t0 = time.perf_counter()
-                        try:
-                            with transaction.atomic():
-                                stipend_services.payment_basis_compute(
-                                    ctx=ctx, programme=programme, period_start=start, period_end=end
-                                )
-                        except ValidationError:
-                            # Interrupted for the whole period: no stipend, no basis (A2).
-                            skipped += 1
-                            continue
-                        timings.append((time.perf_counter() - t0) * 1000)
-                    queries.append(len(captured))
+                compute()
+                with _captured() as captured:
+                    started = time.perf_counter()
+                    compute()
+                    ms = (time.perf_counter() - started) * 1000
                 raise _Rollback
         except _Rollback:
             pass
-        total = time.perf_counter() - started
-        ids = [p.pk for p in programmes]
-        computed = len(ids) - skipped
-        bare = _bare([(sql, {"ids": ids, "start": start, "end": end}) for sql in _STIPEND_SQL], 3)
-        per_basis_bare = bare / max(1, computed)
-        return Row(
-            f"stipend run, Oslo-sized office ({computed:,} bases)",
-            statistics.median(timings),
-            percentile(timings, 95),
-            max(queries),
-            bare_ms=per_basis_bare,
-            note=(
-                f"{total:.1f} s in all; {min(queries)}–{max(queries)} q per basis; "
-                f"{skipped} programmes interrupted all period"
-            ),
-        )
+        return ms, len(captured)
 
     # --- PDF throughput --------------------------------------------------------------------
 
@@ -428,7 +459,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Goals: every page p95 under {PAGE_GOAL_MS} ms server time; its query count the "
             "same for the small office ('small') as for the Oslo-sized one. 'bare' is the "
-            "minimal SQL fetching the same rows (per basis for the stipend run)."
+            "minimal SQL fetching the same rows (for the stipend run: its reads, not its writes)."
         )
         misses = [row.label for row in rows if row.verdict != "ok"]
         self.stdout.write(
@@ -525,7 +556,8 @@ WHERE pr.office_id = %(office)s AND pr.start_date <= MAKE_DATE(%(year)s, 12, 31)
   AND (pr.ended_on IS NULL OR pr.ended_on >= MAKE_DATE(%(year)s, 1, 1))"""
 
 # The stipend run's inputs for all its programmes at once: decisions and leave (the
-# programme history), absences back a year (S7 quotas), children, income in the period.
+# programme history), absences back a year (S7 quotas), children, income in the period,
+# the bases already there and the G register.
 _STIPEND_SQL = [
     """SELECT pr.*, p.birth_date, d.kind, d.period_start, d.period_end, d.effective_date
     FROM decisions_programme pr JOIN participants_participant p ON p.id = pr.participant_id
@@ -540,4 +572,7 @@ _STIPEND_SQL = [
     """SELECT r.* FROM stipend_incomerecord r JOIN decisions_programme pr
       ON pr.participant_id = r.participant_id
     WHERE pr.id = ANY(%(ids)s) AND r.applies_on BETWEEN %(start)s AND %(end)s""",
+    """SELECT * FROM stipend_paymentbasis
+    WHERE programme_id = ANY(%(ids)s) AND period_start = %(start)s""",
+    """SELECT effective_from, amount FROM stipend_baseamount""",
 ]

@@ -190,7 +190,16 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = "logghendelse"
         verbose_name_plural = "tilgangslogg"
-        indexes = [models.Index(fields=["participant_id", "-at"], name="audit_participant_at")]
+        indexes = [
+            models.Index(fields=["participant_id", "-at"], name="audit_participant_at"),
+            # The leaders' dashboard: decisions sent for approval and returned in a period
+            # (reporting/dashboard.py). Those are few; every read of a participant is logged.
+            models.Index(
+                fields=["at", "participant_id"],
+                condition=models.Q(object_type="decision", action="change"),
+                name="audit_decision_change_at",
+            ),
+        ]
 
     OBJECT_LABELS = {
         "participant": "Personopplysninger",

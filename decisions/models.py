@@ -635,6 +635,13 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["office", "status", "due_date"], name="task_worklist"),
             models.Index(fields=["assignee", "status", "due_date"], name="task_my_worklist"),
+            # The leaders' dashboard: the open tasks of an office's participants (whoever the
+            # task's office or assignee). Closed tasks pile up for ever; open ones do not.
+            models.Index(
+                fields=["participant", "due_date"],
+                condition=Q(status="open"),
+                name="task_open_by_participant",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -37,37 +37,76 @@ PROFILE_KEYS = (
     ("children", "Forsørger barn under 18 år"),
 )
 
-# Base queries: participant_id, key (text), item id. Parameters: ids (visible participants
-# of the chosen offices), first/last (the year), today, ref (31.12 or today if earlier).
+# Every query below reads the chosen participants' rows once, in common table expressions:
+# `visible` (the ids the user may see, one array parameter), then each table's rows of
+# those participants that any figure needs. Each CTE is read by several figures (and by the
+# drill-downs), so at national scale the office's rows are fetched once instead of the whole
+# table being scanned once per figure. Parameters: ids (visible participants of the chosen
+# offices), first/last (the period), today, ref (31.12 or today if earlier), tz.
+_WITH = """
+WITH visible AS MATERIALIZED (SELECT DISTINCT UNNEST(%(ids)s::bigint[]) AS id),
+-- Their programmes not ended before the period: every programme a figure counts (started,
+-- ended or running in the period, or open now; a programme never ends before it starts).
+programme AS MATERIALIZED (
+    SELECT g.id, g.participant_id, g.start_date, g.ended_on FROM decisions_programme g
+    JOIN visible v ON v.id = g.participant_id
+    WHERE g.ended_on IS NULL OR g.ended_on >= %(first)s),
+ended AS MATERIALIZED (
+    SELECT g.id, g.participant_id, g.start_date, g.ended_on, g.ended_on - g.start_date + 1 AS days
+    FROM programme g WHERE g.ended_on BETWEEN %(first)s AND %(last)s),
+open_task AS MATERIALIZED (
+    SELECT t.id, t.participant_id, t.assignee_id, t.due_date FROM decisions_task t
+    JOIN visible v ON v.id = t.participant_id WHERE t.status = 'open'),
+awaiting AS MATERIALIZED (
+    SELECT d.id, d.participant_id, d.kind,
+           %(today)s - (d.sent_for_approval_at AT TIME ZONE %(tz)s)::date AS days
+    FROM decisions_decision d JOIN visible v ON v.id = d.participant_id
+    WHERE d.status = 'awaiting_approval'),
+-- Applications decided (grant or rejection approved) in the period, days from received.
+decided AS MATERIALIZED (
+    SELECT a.id, a.participant_id,
+           (d.approved_at AT TIME ZONE %(tz)s)::date - a.received_on AS days
+    FROM decisions_application a JOIN visible v ON v.id = a.participant_id
+    JOIN decisions_decision d ON d.application_id = a.id AND d.status = 'approved'
+         AND d.kind IN ('grant', 'rejection')
+    WHERE (d.approved_at AT TIME ZONE %(tz)s)::date BETWEEN %(first)s AND %(last)s),
+-- Decisions sent for approval and returned in the period, from the audit log: a decision's
+-- own row forgets its return when it is sent again, the log does not. The range on `at` is
+-- the same period as the local dates (it lets audit_participant_at serve it).
+decision_change AS MATERIALIZED (
+    SELECT e.id, e.participant_id, e.detail->>'status' AS status, e.detail->>'reason' AS reason
+    FROM caseworker_auditevent e JOIN visible v ON v.id = e.participant_id
+    WHERE e.object_type = 'decision' AND e.action = 'change'
+      AND e.detail->>'status' IN ('returned', 'awaiting_approval')
+      AND e.at >= (%(first)s::date)::timestamp AT TIME ZONE %(tz)s
+      AND e.at < (%(last)s::date + 1)::timestamp AT TIME ZONE %(tz)s
+      AND (e.at AT TIME ZONE %(tz)s)::date BETWEEN %(first)s AND %(last)s)
+"""
+
+# Base queries over the CTEs above: participant_id, key (text), item id.
 BASE: dict[str, str] = {
     # Participants in an open programme today, per veileder ('' = none).
     "caseload": """
         SELECT p.id, COALESCE(p.caseworker_id::text, ''), p.id FROM participants_participant p
-        WHERE p.id IN (SELECT UNNEST(%(ids)s::bigint[])) AND EXISTS (SELECT 1 FROM decisions_programme g
-            WHERE g.participant_id = p.id AND g.ended_on IS NULL AND g.start_date <= %(today)s)""",
+        WHERE p.id IN (SELECT g.participant_id FROM programme g
+                       WHERE g.ended_on IS NULL AND g.start_date <= %(today)s)""",
     "new": """
         SELECT g.participant_id, EXTRACT(MONTH FROM g.start_date)::int::text, g.id
-        FROM decisions_programme g
-        WHERE g.participant_id IN (SELECT UNNEST(%(ids)s::bigint[])) AND g.start_date BETWEEN %(first)s AND %(last)s""",
+        FROM programme g WHERE g.start_date BETWEEN %(first)s AND %(last)s""",
     "ended": """
-        SELECT g.participant_id, EXTRACT(MONTH FROM g.ended_on)::int::text, g.id
-        FROM decisions_programme g
-        WHERE g.participant_id IN (SELECT UNNEST(%(ids)s::bigint[])) AND g.ended_on BETWEEN %(first)s AND %(last)s""",
-    # Ended in the year by the situation after (KOSTRA 11CF codes; '' = not recorded).
+        SELECT g.participant_id, EXTRACT(MONTH FROM g.ended_on)::int::text, g.id FROM ended g""",
+    # Ended in the period by the situation after (KOSTRA 11CF codes; '' = not recorded).
     "outcome": """
         SELECT g.participant_id, COALESCE(t.details->>'situation_after', ''), g.id
-        FROM decisions_programme g
+        FROM ended g
         LEFT JOIN decisions_decision t ON t.programme_id = g.id AND t.kind = 'termination'
-             AND t.status = 'approved'
-        WHERE g.participant_id IN (SELECT UNNEST(%(ids)s::bigint[])) AND g.ended_on BETWEEN %(first)s AND %(last)s""",
+             AND t.status = 'approved'""",
     "duration": """
         SELECT g.participant_id,
-               CASE WHEN g.ended_on - g.start_date + 1 < 183 THEN '0-6'
-                    WHEN g.ended_on - g.start_date + 1 < 365 THEN '6-12'
-                    WHEN g.ended_on - g.start_date + 1 < 730 THEN '12-24' ELSE '24+' END,
+               CASE WHEN g.days < 183 THEN '0-6' WHEN g.days < 365 THEN '6-12'
+                    WHEN g.days < 730 THEN '12-24' ELSE '24+' END,
                g.id
-        FROM decisions_programme g
-        WHERE g.participant_id IN (SELECT UNNEST(%(ids)s::bigint[])) AND g.ended_on BETWEEN %(first)s AND %(last)s""",
+        FROM ended g""",
     "profile": """
         SELECT p.id, k.key, p.id FROM participants_participant p
         CROSS JOIN LATERAL (VALUES
@@ -78,65 +117,52 @@ BASE: dict[str, str] = {
                   AND (c.birth_date + INTERVAL '18 years')::date > %(ref)s
                   AND c.birth_date <= %(ref)s))
         ) AS k(key, ok)
-        WHERE k.ok AND p.id IN (SELECT UNNEST(%(ids)s::bigint[])) AND EXISTS (SELECT 1 FROM decisions_programme g
-            WHERE g.participant_id = p.id AND g.start_date <= %(last)s
-              AND (g.ended_on IS NULL OR g.ended_on >= %(first)s))""",
+        WHERE k.ok AND p.id IN (SELECT g.participant_id FROM programme g
+                                WHERE g.start_date <= %(last)s)""",
     "tasks": """
-        SELECT t.participant_id, COALESCE(t.assignee_id::text, ''), t.id FROM decisions_task t
-        WHERE t.status = 'open' AND t.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))""",
+        SELECT t.participant_id, COALESCE(t.assignee_id::text, ''), t.id FROM open_task t""",
     "overdue": """
-        SELECT t.participant_id, COALESCE(t.assignee_id::text, ''), t.id FROM decisions_task t
-        WHERE t.status = 'open' AND t.due_date < %(today)s AND t.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))""",
-    "awaiting": """
-        SELECT d.participant_id, d.kind, d.id FROM decisions_decision d
-        WHERE d.status = 'awaiting_approval' AND d.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))""",
-    # Applications decided (grant or rejection approved) in the year.
-    "processing": """
-        SELECT a.participant_id, 'all', a.id FROM decisions_application a
-        JOIN decisions_decision d ON d.application_id = a.id AND d.status = 'approved'
-             AND d.kind IN ('grant', 'rejection')
-        WHERE a.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))
-          AND (d.approved_at AT TIME ZONE %(tz)s)::date BETWEEN %(first)s AND %(last)s""",
-    # Decisions sent for approval and returned, from the audit log: a decision's own row
-    # forgets its return when it is sent again, the log does not.
+        SELECT t.participant_id, COALESCE(t.assignee_id::text, ''), t.id FROM open_task t
+        WHERE t.due_date < %(today)s""",
+    "awaiting": """SELECT d.participant_id, d.kind, d.id FROM awaiting d""",
+    "processing": """SELECT a.participant_id, 'all', a.id FROM decided a""",
     "returns": """
-        SELECT e.participant_id, e.detail->>'reason', e.id FROM caseworker_auditevent e
-        WHERE e.object_type = 'decision' AND e.action = 'change'
-          AND e.detail->>'status' = 'returned' AND e.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))
-          AND (e.at AT TIME ZONE %(tz)s)::date BETWEEN %(first)s AND %(last)s""",
+        SELECT e.participant_id, e.reason, e.id FROM decision_change e
+        WHERE e.status = 'returned'""",
 }
 METRICS = (*BASE, "active")
 
-_SENT = """
-    SELECT COUNT(*) FROM caseworker_auditevent e
-    WHERE e.object_type = 'decision' AND e.action = 'change'
-      AND e.detail->>'status' = 'awaiting_approval' AND e.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))
-      AND (e.at AT TIME ZONE %(tz)s)::date BETWEEN %(first)s AND %(last)s"""
+# The figures that are not counts per key: (name, key, count, value, value), value float.
+_STATS = {
+    "sent": """
+        SELECT '', COUNT(*), NULL::float8, NULL::float8 FROM decision_change
+        WHERE status = 'awaiting_approval'""",
+    "duration_stats": """
+        SELECT '', COUNT(*), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days), NULL::float8
+        FROM ended""",
+    "processing_stats": """
+        SELECT '', COUNT(*), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days),
+               PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY days)
+        FROM decided""",
+    "awaiting_stats": """
+        SELECT kind, COUNT(*), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days),
+               MAX(days)::float8
+        FROM awaiting GROUP BY kind""",
+}
 
-_DURATION_STATS = """
-    SELECT COUNT(*), PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY g.ended_on - g.start_date + 1)
-    FROM decisions_programme g
-    WHERE g.participant_id IN (SELECT UNNEST(%(ids)s::bigint[])) AND g.ended_on BETWEEN %(first)s AND %(last)s"""
-
-_PROCESSING_STATS = """
-    SELECT COUNT(*),
-           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY days),
-           PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY days)
-    FROM (SELECT (d.approved_at AT TIME ZONE %(tz)s)::date - a.received_on AS days
-          FROM decisions_application a
-          JOIN decisions_decision d ON d.application_id = a.id AND d.status = 'approved'
-               AND d.kind IN ('grant', 'rejection')
-          WHERE a.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))
-            AND (d.approved_at AT TIME ZONE %(tz)s)::date BETWEEN %(first)s AND %(last)s) x"""
-
-_AWAITING_STATS = """
-    SELECT d.kind, COUNT(*),
-           PERCENTILE_CONT(0.5) WITHIN GROUP (
-               ORDER BY %(today)s - (d.sent_for_approval_at AT TIME ZONE %(tz)s)::date),
-           MAX(%(today)s - (d.sent_for_approval_at AT TIME ZONE %(tz)s)::date)
-    FROM decisions_decision d
-    WHERE d.status = 'awaiting_approval' AND d.participant_id IN (SELECT UNNEST(%(ids)s::bigint[]))
-    GROUP BY d.kind"""
+# Every figure in one statement: one round trip, and each CTE computed once for all of them.
+# Constant SQL: the metric names and queries are the literals above.
+_ALL = _WITH + " UNION ALL ".join(
+    [
+        f"SELECT '{metric}', key, COUNT(DISTINCT item), NULL::float8, NULL::float8 "  # noqa: S608
+        f"FROM ({sql}) AS b(pid, key, item) GROUP BY key"
+        for metric, sql in BASE.items()
+    ]
+    + [
+        f"SELECT '{name}', s.* FROM ({sql}) AS s"  # noqa: S608
+        for name, sql in _STATS.items()
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -200,20 +226,17 @@ def _params(scope: Scope, ids: list[int]) -> dict:
     }
 
 
-# Every base query grouped by key, in one statement: one round trip and one plan.
-# Constant SQL: the metric names and queries are the literals above.
-_GROUPED = " UNION ALL ".join(
-    f"SELECT '{metric}', key, COUNT(DISTINCT item) FROM ({sql}) AS b(pid, key, item) GROUP BY key"  # noqa: S608
-    for metric, sql in BASE.items()
-)
-
-
-def _grouped_all(cursor, params: dict) -> dict[str, dict[str, int]]:
-    cursor.execute(_GROUPED, params)
+def _figures_all(cursor, params: dict) -> tuple[dict[str, dict[str, int]], dict[str, dict]]:
+    """Counts per metric and key, and the other figures per name and key."""
+    cursor.execute(_ALL, params)
     grouped: dict[str, dict[str, int]] = {metric: {} for metric in BASE}
-    for metric, key, count in cursor.fetchall():
-        grouped[metric][key] = count
-    return grouped
+    stats: dict[str, dict[str, tuple]] = {name: {} for name in _STATS}
+    for name, key, count, value, value2 in cursor.fetchall():
+        if name in grouped:
+            grouped[name][key] = count
+        else:
+            stats[name][key] = (count, value, value2)
+    return grouped, stats
 
 
 @dataclass
@@ -256,19 +279,19 @@ def _days(value) -> float | None:
 
 
 def dashboard_build(scope: Scope) -> Dashboard:
-    """All the dashboard's numbers: about a dozen queries whatever the data."""
+    """All the dashboard's numbers in four queries whatever the data: the visible participants,
+    one statement for every figure (_ALL), the months with stipend and the caseworkers."""
     ids = scope.participant_ids()
     params = _params(scope, ids)
     with connection.cursor() as cursor:
-        grouped = _grouped_all(cursor, params)
-        cursor.execute(_SENT, params)
-        sent = cursor.fetchone()[0]
-        cursor.execute(_DURATION_STATS, params)
-        ended_count, median_duration = cursor.fetchone()
-        cursor.execute(_PROCESSING_STATS, params)
-        decided, processing_median, processing_p90 = cursor.fetchone()
-        cursor.execute(_AWAITING_STATS, params)
-        awaiting = {kind: (n, med, top) for kind, n, med, top in cursor.fetchall()}
+        grouped, stats = _figures_all(cursor, params)
+    sent = stats["sent"][""][0]
+    ended_count, median_duration, _ = stats["duration_stats"][""]
+    decided, processing_median, processing_p90 = stats["processing_stats"][""]
+    awaiting = {
+        kind: (n, median, None if top is None else int(top))
+        for kind, (n, median, top) in stats["awaiting_stats"].items()
+    }
     active_months = stipend_figures.months_active(ids, scope.first, scope.last)
     active = defaultdict(int)
     for months in active_months.values():
@@ -454,7 +477,7 @@ def drill_participant_ids(scope: Scope, metric: str, key: str) -> list[int]:
     params = {**_params(scope, ids), "key": key}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT pid FROM ({BASE[metric]}) AS b(pid, key, item) "  # noqa: S608
+            f"{_WITH} SELECT DISTINCT pid FROM ({BASE[metric]}) AS b(pid, key, item) "  # noqa: S608
             "WHERE key = %(key)s OR %(key)s = '*'",
             params,
         )

@@ -35,6 +35,7 @@ from participants.models import Child, Participant
 from stipend import selectors
 from stipend.models import (
     HOURS_KINDS,
+    OFFICE_RUN_ACTIVE,
     Absence,
     AttendanceWeek,
     BaseAmount,
@@ -573,6 +574,9 @@ def payment_bases_compute_many(
 # --- The stipend run as a job from the office page ------------------------------------------------
 
 
+OFFICE_RUN_STALE_AFTER = datetime.timedelta(hours=1)
+
+
 def office_run_start(
     *,
     ctx: AuditContext,
@@ -593,6 +597,18 @@ def office_run_start(
         raise ValidationError("Du kan bare beregne for ditt eget kontor.")
     try:
         with transaction.atomic():
+            # A job lost before it reached the broker (or a worker killed mid-run) would hold
+            # the period for ever; after an hour its run is given up so a new one may start.
+            OfficeRun.objects.filter(
+                office_id=office_id,
+                period_start=period_start,
+                state__in=OFFICE_RUN_ACTIVE,
+                requested_at__lt=timezone.now() - OFFICE_RUN_STALE_AFTER,
+            ).update(
+                state=OfficeRunState.FAILED,
+                error="Jobben ble ikke fullført innen en time.",
+                finished_at=timezone.now(),
+            )
             run = OfficeRun.objects.create(
                 office_id=office_id,
                 period_start=period_start,

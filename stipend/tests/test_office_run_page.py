@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from celery.contrib.testing.worker import start_worker
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from caseworker.audit import AuditContext
 from caseworker.models import AuditEvent
@@ -180,6 +181,26 @@ def test_a_second_run_for_the_same_office_and_period_is_refused_while_one_is_goi
     OfficeRun.objects.filter(pk=run.pk).update(state=OfficeRunState.DONE)
     response = post_run(login(leader), office_a, *period, django_capture_on_commit_callbacks)
     assert response.status_code == 302 and len(enqueued) == 2
+
+
+def test_a_run_whose_job_was_lost_stops_blocking_the_period_after_an_hour(
+    login, caseworker, office_a, period, enqueued, django_capture_on_commit_callbacks
+):
+    lost = OfficeRun.objects.create(
+        office=office_a, period_start=period[0], period_end=period[1], requested_by=caseworker
+    )
+    client = login(caseworker)
+    assert (
+        post_run(client, office_a, *period, django_capture_on_commit_callbacks).status_code == 200
+    )
+    OfficeRun.objects.filter(pk=lost.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(minutes=61)
+    )
+    response = post_run(client, office_a, *period, django_capture_on_commit_callbacks)
+    assert response.status_code == 302 and len(enqueued) == 1
+    lost.refresh_from_db()
+    assert lost.state == OfficeRunState.FAILED
+    assert "Beregningen stoppet med en feil" in runs_text(client.get(URL))
 
 
 @pytest.mark.parametrize(

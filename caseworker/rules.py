@@ -102,6 +102,14 @@ def _stipend_export(user, obj=None) -> bool:
     return bool(_roles(user) & {Role.CASEWORKER, Role.LEADER}) and has_participant_access(user)
 
 
+def _stipend_run(user, office=None) -> bool:
+    """Start the stipend run for an office (compute every payment basis of a period): the
+    caseworkers and leaders who compute bases one by one (stipend.change), for their offices."""
+    if not (_roles(user) & {Role.CASEWORKER, Role.LEADER}) or not has_participant_access(user):
+        return False
+    return office is None or office.pk in user.office_ids()
+
+
 def _reviewer(user, obj=None) -> bool:
     """Review a deltakerbevis (P6): a beslutter or leader of its office who did not write it
     last (two people, as for decisions)."""
@@ -175,6 +183,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "stipend.view": _view_participant,
     "stipend.change": _change_participant,
     "stipend.export": _stipend_export,
+    "stipend.run": _stipend_run,
     # Appeals (issue 8, F4): the office registers and reviews appeals as case work on the
     # participant; Statsforvalteren's staff read, export and decide forwarded appeals only.
     "appeal.view": _view_participant,

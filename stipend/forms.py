@@ -95,3 +95,58 @@ class IncomeForm(forms.Form):
             "amount_ore": int(amount * 100) if amount is not None else None,
             "note": c.get("note", ""),
         }
+
+
+class OfficeRunForm(forms.Form):
+    """The office page's "Beregn utbetalingsgrunnlag for kontoret": which office (of the
+    user's) and which payment period (S10). The services re-check both."""
+
+    office = forms.TypedChoiceField(
+        label="Kontor",
+        coerce=int,
+        error_messages={
+            "required": "Velg kontor.",
+            "invalid_choice": "Velg et av dine kontorer fra listen.",
+        },
+    )
+    period_start = forms.DateField(
+        label="Periode fra",
+        widget=DateInput(),
+        help_text="dd.mm.åååå",
+        error_messages={
+            "required": "Skriv inn første dag i perioden.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+    period_end = forms.DateField(
+        label="Periode til",
+        widget=DateInput(),
+        help_text="dd.mm.åååå",
+        error_messages={
+            "required": "Skriv inn siste dag i perioden.",
+            "invalid": "Skriv datoen som dd.mm.åååå.",
+        },
+    )
+
+    def __init__(self, *args, offices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].choices = [(o.pk, o.name) for o in offices]
+        self.helper = FormHelper()
+        self.helper.form_action = reverse("stipend:office_run")
+        self.helper.layout = Layout(
+            "office",
+            "period_start",
+            "period_end",
+            Submit("submit", "Beregn utbetalingsgrunnlag", css_class="secondary"),
+        )
+
+    def clean(self):
+        from stipend.rules.periods import run_period_problem
+
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end:
+            problem = run_period_problem(start, end)
+            if problem:
+                self.add_error("period_end", problem)
+        return cleaned

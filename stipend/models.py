@@ -345,3 +345,69 @@ class Payslip(models.Model):
 
     def __str__(self) -> str:
         return f"Lønnsslipp {self.basis}"
+
+
+class OfficeRunState(models.TextChoices):
+    QUEUED = "queued", "I kø"
+    RUNNING = "running", "Beregner"
+    DONE = "done", "Ferdig"
+    FAILED = "failed", "Stoppet med feil"
+
+
+OFFICE_RUN_ACTIVE = (OfficeRunState.QUEUED, OfficeRunState.RUNNING)
+
+
+class OfficeRun(models.Model):
+    """A caseworker's or leader's "compute the payment bases of the office for a period" (the
+    stipend run, services.payment_bases_compute_many) as a Celery job: the job records its
+    result here and the office page shows the latest runs. One run at a time per office and
+    period (the constraint), so two clicks cannot compute the same bases twice at once."""
+
+    office = models.ForeignKey(
+        "caseworker.Office", on_delete=models.PROTECT, related_name="+", verbose_name="kontor"
+    )
+    period_start = models.DateField("periode fra")
+    period_end = models.DateField("periode til")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="bestilt av",
+    )
+    requested_at = models.DateTimeField("bestilt", auto_now_add=True)
+    state = models.CharField(
+        "status", max_length=10, choices=OfficeRunState, default=OfficeRunState.QUEUED
+    )
+    created = models.PositiveIntegerField("nye", default=0)
+    recomputed = models.PositiveIntegerField("beregnet på nytt", default=0)
+    approved_untouched = models.PositiveIntegerField("allerede godkjent", default=0)
+    inactive = models.PositiveIntegerField("ikke aktive i perioden", default=0)
+    failed = models.PositiveIntegerField("feilet", default=0)
+    failures = models.JSONField(
+        "feil", default=list, blank=True, help_text="[{participant_id, message}]"
+    )
+    error = models.TextField("feil i kjøringen", blank=True)
+    finished_at = models.DateTimeField("ferdig", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = "beregning for kontoret"
+        verbose_name_plural = "beregninger for kontoret"
+        constraints = [
+            models.UniqueConstraint(
+                # Bases are keyed by programme and period start (PaymentBasis).
+                fields=["office", "period_start"],
+                condition=Q(state__in=["queued", "running"]),
+                name="one_active_office_run_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="office_run_period_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Beregning {self.period_start:%d.%m.%Y}–{self.period_end:%d.%m.%Y}"
+
+    @property
+    def active(self) -> bool:
+        return self.state in OFFICE_RUN_ACTIVE

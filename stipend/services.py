@@ -35,17 +35,21 @@ from participants.models import Child, Participant
 from stipend import selectors
 from stipend.models import (
     HOURS_KINDS,
+    OFFICE_RUN_ACTIVE,
     Absence,
     AttendanceWeek,
     BaseAmount,
     BasisStatus,
     IncomeRecord,
+    OfficeRun,
+    OfficeRunState,
     PaymentBasis,
     PaymentLine,
     Payslip,
 )
 from stipend.rules import absence as absence_rules
 from stipend.rules import calculation
+from stipend.rules import periods as period_rules
 from stipend.rules.calculation import LineKind
 from stipend.rules.money import kroner, whole_kroner
 
@@ -564,6 +568,119 @@ def payment_bases_compute_many(
         run.bases = [basis for basis, _, _ in computed]
         run.created = len(new_bases)
         run.recomputed = len(recomputed)
+    return run
+
+
+# --- The stipend run as a job from the office page ------------------------------------------------
+
+
+OFFICE_RUN_STALE_AFTER = datetime.timedelta(hours=1)
+
+
+def office_run_start(
+    *,
+    ctx: AuditContext,
+    office_id: int,
+    period_start: datetime.date,
+    period_end: datetime.date,
+) -> OfficeRun:
+    """A caseworker or leader asks for the payment bases of the whole office for one period;
+    a Celery job computes them after commit (office_run_execute). One run at a time per office
+    and period: the partial unique constraint refuses a second while one is queued or running."""
+    from stipend.tasks import run_office_stipend
+
+    problem = period_rules.run_period_problem(period_start, period_end)
+    if problem:
+        raise ValidationError(problem)
+    user = ctx.actor
+    if office_id not in user.office_ids():  # type: ignore[attr-defined]
+        raise ValidationError("Du kan bare beregne for ditt eget kontor.")
+    try:
+        with transaction.atomic():
+            # A job lost before it reached the broker (or a worker killed mid-run) would hold
+            # the period for ever; after an hour its run is given up so a new one may start.
+            OfficeRun.objects.filter(
+                office_id=office_id,
+                period_start=period_start,
+                state__in=OFFICE_RUN_ACTIVE,
+                requested_at__lt=timezone.now() - OFFICE_RUN_STALE_AFTER,
+            ).update(
+                state=OfficeRunState.FAILED,
+                error="Jobben ble ikke fullført innen en time.",
+                finished_at=timezone.now(),
+            )
+            run = OfficeRun.objects.create(
+                office_id=office_id,
+                period_start=period_start,
+                period_end=period_end,
+                requested_by=user,
+            )
+            audit_record(
+                ctx,
+                action=AuditAction.CREATE,
+                object_type="stipend_office_run",
+                object_id=run.pk,
+                detail={
+                    "office": office_id,
+                    "period_start": period_start.isoformat(),
+                    "period_end": period_end.isoformat(),
+                },
+            )
+            run_id = run.pk
+            transaction.on_commit(lambda: run_office_stipend.delay(run_id))
+    except IntegrityError:
+        raise ValidationError(
+            "Utbetalingsgrunnlagene for kontoret og perioden "
+            f"{fmt(period_start)}–{fmt(period_end)} beregnes allerede. Vent til beregningen "
+            "er ferdig før du starter en ny."
+        ) from None
+    return run
+
+
+def office_run_execute(run_id: int) -> OfficeRun | None:
+    """The job: claim the queued run (a conditional UPDATE, so a redelivered message does
+    nothing), compute the bases of the office's programmes in the period that the requester
+    may see, with the requester as the audit actor, and record the counts and failures. An
+    error marks the run failed and is raised again (never swallowed)."""
+    claimed = OfficeRun.objects.filter(pk=run_id, state=OfficeRunState.QUEUED).update(
+        state=OfficeRunState.RUNNING
+    )
+    if not claimed:
+        return None
+    run = OfficeRun.objects.select_related("requested_by").get(pk=run_id)
+    actor = run.requested_by
+    ctx = AuditContext(actor=actor, path="celery:stipend_office_run")
+    programmes = selectors.programmes_paid_in(
+        run.office_id, run.period_start, run.period_end
+    ).filter(participant__in=Participant.objects.visible_to(actor))
+    try:
+        result = payment_bases_compute_many(
+            ctx=ctx,
+            programmes=programmes,
+            period_start=run.period_start,
+            period_end=run.period_end,
+        )
+    except Exception as error:
+        OfficeRun.objects.filter(pk=run_id).update(
+            state=OfficeRunState.FAILED,
+            error=f"Beregningen stoppet: {error.__class__.__name__}",
+            finished_at=timezone.now(),
+        )
+        raise
+    OfficeRun.objects.filter(pk=run_id).update(
+        state=OfficeRunState.DONE,
+        created=result.created,
+        recomputed=result.recomputed,
+        approved_untouched=len(result.approved),
+        inactive=len(result.inactive),
+        failed=len(result.failed),
+        failures=[
+            {"participant_id": programme.participant_id, "message": message}
+            for programme, message in result.failed
+        ],
+        finished_at=timezone.now(),
+    )
+    run.refresh_from_db()
     return run
 
 

@@ -15,5 +15,7 @@ urlpatterns = [
     path("grunnlag/<id:pk>/godkjenn/", views.basis_approve, name="basis_approve"),
     path("grunnlag/<id:pk>/lonnsslipp.pdf", views.basis_payslip, name="basis_payslip"),
     path("kontor/", views.office_bases, name="office"),
+    path("kontor/beregn/", views.office_run, name="office_run"),
+    path("kontor/beregninger/", views.office_runs, name="office_runs"),
     path("kontor/eksport.csv", views.office_export, name="office_export"),
 ]

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from caseworker import rules as permissions
 from caseworker.audit import AuditAction, AuditContext, audit_record, audit_record_many
+from caseworker.models import Office
 from caseworker.rules import permission_required
 from decisions.models import Programme
 from decisions.selectors import programmes_with_decisions
 from kvp.forms import attach_errors
 from participants.access import case_object_get_for, participant_get_for
+from participants.models import Participant
 from stipend import selectors, services
-from stipend.forms import IncomeForm
-from stipend.models import AbsenceKind, IncomeRecord, PaymentBasis
+from stipend.forms import IncomeForm, OfficeRunForm
+from stipend.models import AbsenceKind, IncomeRecord, OfficeRun, PaymentBasis
 from stipend.rules import periods as period_rules
 from stipend.rules.calendar import week_start as monday_of
 from stipend.rules.money import kroner
@@ -353,9 +355,64 @@ def _office_range(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
     return (start, end) if start <= end else (end, start)
 
 
-@require_GET
-@permission_required("stipend.export")
-def office_bases(request: HttpRequest) -> HttpResponse:
+RECENT_RUNS = 10
+
+
+def _office_runs(request: HttpRequest) -> list[tuple[OfficeRun, list, int]]:
+    """The latest runs of the user's offices, each with its failures: (participant, message)
+    for the participants the viewer may see (linked), and how many others there were. Three
+    queries whatever the number of runs and failures; the participants shown are audited."""
+    user = request.user
+    runs = list(
+        OfficeRun.objects.filter(office_id__in=user.office_ids()).select_related(
+            "office", "requested_by"
+        )[:RECENT_RUNS]
+    )
+    failed_ids = {f["participant_id"] for run in runs for f in run.failures}
+    visible = (
+        {p.pk: p for p in Participant.objects.visible_to(user).filter(pk__in=failed_ids)}
+        if failed_ids
+        else {}
+    )
+    rows = []
+    for run in runs:
+        shown = [
+            (visible[f["participant_id"]], f["message"])
+            for f in run.failures
+            if f["participant_id"] in visible
+        ]
+        rows.append((run, shown, len(run.failures) - len(shown)))
+    if visible:
+        audit_record_many(
+            _ctx(request),
+            action=AuditAction.LIST,
+            object_type="stipend_office_run",
+            participant_ids=sorted(visible),
+        )
+    return rows
+
+
+def _run_form(request: HttpRequest, data=None) -> OfficeRunForm | None:
+    """The run form for those who may start it; by default the office's latest payment period
+    that is over (S10: paid afterwards), as the participant page preselects."""
+    user = request.user
+    if not permissions.can(user, "stipend.run"):
+        return None
+    offices = list(Office.objects.filter(pk__in=user.office_ids()).order_by("name"))
+    if not offices:
+        return None
+    first = offices[0]
+    if user.office_id in user.office_ids():
+        first = next((o for o in offices if o.pk == user.office_id), first)
+    start, end = period_rules.previous_period(_today(), selectors.frequency_of(first.pk))
+    return OfficeRunForm(
+        data,
+        offices=offices,
+        initial={"office": first.pk, "period_start": start, "period_end": end},
+    )
+
+
+def _office_page(request: HttpRequest, *, run_form: OfficeRunForm | None = None, status=200):
     start, end = _office_range(request)
     bases = list(selectors.office_bases(request.user, start, end))
     audit_record_many(
@@ -364,6 +421,7 @@ def office_bases(request: HttpRequest) -> HttpResponse:
         object_type="payment_basis",
         participant_ids=sorted({b.participant_id for b in bases}),
     )
+    runs = _office_runs(request)
     return render(
         request,
         "stipend/office_bases.html",
@@ -371,8 +429,66 @@ def office_bases(request: HttpRequest) -> HttpResponse:
             "start": start,
             "end": end,
             "rows": [(b, kroner(services.basis_total(b))) for b in bases],
+            "run_form": run_form or _run_form(request),
+            "runs": runs,
+            "runs_active": any(run.active for run, _, _ in runs),
         },
+        status=status,
     )
+
+
+@require_GET
+@permission_required("stipend.export")
+def office_bases(request: HttpRequest) -> HttpResponse:
+    return _office_page(request)
+
+
+@require_GET
+@permission_required("stipend.export")
+def office_runs(request: HttpRequest) -> HttpResponse:
+    """The office runs' fragment that the office page polls (htmx) while one is unfinished."""
+    runs = _office_runs(request)
+    return render(
+        request,
+        "stipend/partials/_office_runs.html",
+        {"runs": runs, "runs_active": any(run.active for run, _, _ in runs)},
+    )
+
+
+@require_POST
+@permission_required("stipend.run")
+def office_run(request: HttpRequest) -> HttpResponse:
+    """Start the stipend run for an office and period (a Celery job); the page shows its
+    result when it is done. Bad input, or a run already going: the form again, nothing started."""
+    try:
+        posted_office = int(request.POST.get("office", ""))
+    except ValueError:
+        posted_office = None  # the form says what is wrong
+    if posted_office is not None and posted_office not in request.user.office_ids():
+        raise Http404("Fant ikke kontoret.")  # another office's: as certificate_batches
+    form = _run_form(request, request.POST)
+    if form is None:
+        raise PermissionDenied
+    if form.is_valid():
+        office_id = form.cleaned_data["office"]
+        try:
+            run = services.office_run_start(
+                ctx=_ctx(request),
+                office_id=office_id,
+                period_start=form.cleaned_data["period_start"],
+                period_end=form.cleaned_data["period_end"],
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Beregningen for perioden "
+                f"{run.period_start:%d.%m.%Y}–{run.period_end:%d.%m.%Y} er startet. "
+                "Resultatet vises under «Beregninger for kontoret».",
+            )
+            return redirect("stipend:office")
+    return _office_page(request, run_form=form)
 
 
 @require_GET

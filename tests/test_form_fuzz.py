@@ -1360,6 +1360,7 @@ POST_ENDPOINTS = {
     "plans:measure_edit",
     "plans:provider_add",
     "plans:provider_edit",
+    "stipend:office_run",
 }
 
 

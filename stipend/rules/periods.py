@@ -25,3 +25,16 @@ def period_containing(day: date, frequency: str = MONTHLY) -> tuple[date, date]:
 def previous_period(day: date, frequency: str = MONTHLY) -> tuple[date, date]:
     start, _ = period_containing(day, frequency)
     return period_containing(start - timedelta(days=1), frequency)
+
+
+# The longest payment period is a calendar month (S10).
+MAX_PERIOD_DAYS = 31
+
+
+def run_period_problem(start: date, end: date) -> str:
+    """What is wrong with a period asked for in an office run, in Norwegian; "" if nothing."""
+    if end < start:
+        return "Til-datoen kan ikke være før fra-datoen."
+    if (end - start).days + 1 > MAX_PERIOD_DAYS:
+        return f"Perioden kan være høyst {MAX_PERIOD_DAYS} dager – én utbetalingsperiode (S10)."
+    return ""

@@ -200,16 +200,25 @@ class Command(BaseCommand):
             plain()  # warm the cache, as the scans after it find it
             plain_times = [_timed(plain)[0] for _ in range(repeat)]
 
+        def scan_as_committed() -> Any:
+            # The foreign keys of the tasks a scan inserts are checked when the nightly job
+            # commits; checked here, since these runs never commit.
+            result = scan_deadlines(today)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            return result
+
         first_times, rerun_times, created = [], [], 0
         for _ in range(repeat):
             try:
                 # Rolled back: the tasks exist only for the re-run, and real tasks stay as
                 # they are.
                 with transaction.atomic():
-                    seconds, result = _timed(lambda: scan_deadlines(today))
+                    seconds, result = _timed(scan_as_committed)
                     first_times.append(seconds)
                     created = result.total_created
-                    seconds, result = _timed(lambda: scan_deadlines(today))
+                    seconds, result = _timed(scan_as_committed)
                     rerun_times.append(seconds)
                     raise _Rollback
             except _Rollback:

@@ -51,7 +51,7 @@ from caseworker.rules import permission_required
 from decisions import rules
 from decisions.models import Decision, DecisionKind, DecisionStatus, Document, Programme
 from decisions.overview import decisions_prefetch, programme_overview
-from kvp.forms import attach_errors
+from kvp.forms import attach_errors, form_submit
 from participants.access import case_object_get_for
 
 PAGE_SIZE = 50
@@ -225,23 +225,19 @@ def appeal_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_forward(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _office_appeal(request, pk, "appeal.change")
     form = ForwardForm(request.POST, appeal=appeal)
-    if form.is_valid():
-        try:
-            services.appeal_forward(
-                ctx=_ctx(request),
-                appeal=appeal,
-                review_note=form.cleaned_data["review_note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Klagen er sendt til Statsforvalteren med oversendelsesbrev. Send kopien av "
-                "brevet til deltakeren.",
-            )
-            return redirect("appeals:detail", pk=pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: services.appeal_forward(
+            ctx=_ctx(request),
+            appeal=appeal,
+            review_note=data["review_note"],
+            expected_version=data["version"],
+        ),
+        success="Klagen er sendt til Statsforvalteren med oversendelsesbrev. Send kopien av "
+        "brevet til deltakeren.",
+    ):
+        return redirect("appeals:detail", pk=pk)
     return _appeal_page(request, appeal, forward_form=form)
 
 
@@ -250,21 +246,18 @@ def appeal_forward(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_change(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _office_appeal(request, pk, "appeal.change")
     form = ChangeForm(request.POST, appeal=appeal, candidates=services.change_candidates(appeal))
-    if form.is_valid():
-        try:
-            services.appeal_change(
-                ctx=_ctx(request),
-                appeal=appeal,
-                new_decision=form.cleaned_data["new_decision"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request, "Registrert at kontoret har omgjort vedtaket. Klagen er avsluttet."
-            )
-            return redirect("appeals:detail", pk=pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: services.appeal_change(
+            ctx=_ctx(request),
+            appeal=appeal,
+            new_decision=data["new_decision"],
+            expected_version=data["version"],
+        ),
+        success="Registrert at kontoret har omgjort vedtaket. Klagen er avsluttet.",
+    ):
+        return redirect("appeals:detail", pk=pk)
     return _appeal_page(request, appeal, change_form=form)
 
 
@@ -274,39 +267,31 @@ def appeal_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Ta opp søknaden til ny behandling" on an appealed rejection (fvl § 33)."""
     appeal = _office_appeal(request, pk, "appeal.change")
     form = ReopenForm(request.POST, appeal=appeal)
-    if form.is_valid():
-        try:
-            services.appeal_reopen_application(
-                ctx=_ctx(request), appeal=appeal, expected_version=form.cleaned_data["version"]
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Søknaden er tatt opp til ny behandling. Vurder vilkårene på nytt og lag et "
-                "nytt vedtak; når en innvilgelse er godkjent, avsluttes klagen som omgjort.",
-            )
-            return redirect("decisions:application_detail", pk=appeal.decision.application_id)
+    if form_submit(
+        request,
+        form,
+        lambda data: services.appeal_reopen_application(
+            ctx=_ctx(request), appeal=appeal, expected_version=data["version"]
+        ),
+        success="Søknaden er tatt opp til ny behandling. Vurder vilkårene på nytt og lag et "
+        "nytt vedtak; når en innvilgelse er godkjent, avsluttes klagen som omgjort.",
+    ):
+        return redirect("decisions:application_detail", pk=appeal.decision.application_id)
     return _appeal_page(request, appeal, reopen_form=form)
 
 
 def _note_action(request: HttpRequest, pk: int, *, service, url, label, submit, key, done):
     appeal = _office_appeal(request, pk, "appeal.change")
     form = NoteForm(request.POST, appeal=appeal, url=url, label=label, submit=submit)
-    if form.is_valid():
-        try:
-            service(
-                ctx=_ctx(request),
-                appeal=appeal,
-                note=form.cleaned_data["note"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(request, done)
-            return redirect("appeals:detail", pk=pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: service(
+            ctx=_ctx(request), appeal=appeal, note=data["note"], expected_version=data["version"]
+        ),
+        success=done,
+    ):
+        return redirect("appeals:detail", pk=pk)
     return _appeal_page(request, appeal, **{key: form})
 
 
@@ -546,28 +531,23 @@ def body_document(request: HttpRequest, pk: int, document_pk: int) -> HttpRespon
 def body_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = _body_appeal_get(request, pk)
     form = OutcomeForm(request.POST, request.FILES, appeal=appeal)
-    if form.is_valid():
-        upload = form.cleaned_data["document"]
-        try:
-            services.appeal_register_outcome(
-                ctx=_ctx(request),
-                appeal=appeal,
-                outcome=form.cleaned_data["outcome"],
-                outcome_on=form.cleaned_data["outcome_on"],
-                note=form.cleaned_data["note"],
-                pdf=upload.read(),
-                filename=upload.name or "avgjorelse.pdf",
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request,
-                "Utfallet er registrert og NAV-kontoret har fått en oppgave. Saken er avsluttet "
-                "hos Statsforvalteren, og du har ikke lenger tilgang til den.",
-            )
-            return redirect("appeals:body_list")
+    if form_submit(
+        request,
+        form,
+        lambda data: services.appeal_register_outcome(
+            ctx=_ctx(request),
+            appeal=appeal,
+            outcome=data["outcome"],
+            outcome_on=data["outcome_on"],
+            note=data["note"],
+            pdf=data["document"].read(),
+            filename=data["document"].name or "avgjorelse.pdf",
+            expected_version=data["version"],
+        ),
+        success="Utfallet er registrert og NAV-kontoret har fått en oppgave. Saken er avsluttet "
+        "hos Statsforvalteren, og du har ikke lenger tilgang til den.",
+    ):
+        return redirect("appeals:body_list")
     _body_audit(request, appeal, AuditAction.VIEW)
     return _body_case_page(request, appeal, outcome_form=form)
 

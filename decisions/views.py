@@ -51,7 +51,7 @@ from decisions.models import (
     ReturnReason,
 )
 from decisions.overview import KIND_SLUGS, decisions_prefetch, programme_overview
-from kvp.forms import attach_errors
+from kvp.forms import attach_errors, form_submit
 from participants.access import case_object_get_for, participant_get_for
 from participants.models import Participant
 
@@ -310,16 +310,13 @@ def leave_register(request: HttpRequest, pk: int) -> HttpResponse:
         request, _programmes(), pk, permission="case.change", object_type="programme"
     )
     form = LeaveForm(request.POST, programme=programme)
-    if form.is_valid():
-        try:
-            services.leave_register(ctx=_ctx(request), programme=programme, data=form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            messages.success(
-                request, "Permisjonen er registrert. Programtiden er beregnet på nytt."
-            )
-            return redirect("decisions:programme_detail", pk=pk)
+    if form_submit(
+        request,
+        form,
+        lambda data: services.leave_register(ctx=_ctx(request), programme=programme, data=data),
+        success="Permisjonen er registrert. Programtiden er beregnet på nytt.",
+    ):
+        return redirect("decisions:programme_detail", pk=pk)
     return _programme_page(request, programme, leave_form=form)
 
 

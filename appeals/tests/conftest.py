@@ -54,6 +54,29 @@ def as_appeals_officer(appeals_officer):
     return AuditContext(actor=appeals_officer, client_address="127.0.0.1")
 
 
+def assessed_application(participant, as_caseworker, assessments):
+    """An application received 40 days ago (no foreløpig svar) and assessed the § 29
+    conditions as `assessments` says, as the caseworker."""
+    today = timezone.localdate()
+    application = decision_services.application_register(
+        ctx=as_caseworker,
+        participant=participant,
+        data={"received_on": today - days(40), "received_via": "digital"},
+    )
+    return decision_services.application_assess(
+        ctx=as_caseworker,
+        application=application,
+        assessments=assessments,
+        data={
+            "benefits_checked": ["aap", "uforetrygd", "overgangsstonad"],
+            "entitled_benefits": [],
+            "work_capacity_assessed_on": today - days(35),
+            "work_capacity_reference": "AEV-2026-7",
+        },
+        expected_version=application.version,
+    )
+
+
 def granted(participant, as_caseworker, as_approver, *, notice_days_ago: int):
     """A grant approved, its letter made and sent `notice_days_ago` days ago."""
     import pytest as _pytest
@@ -62,23 +85,7 @@ def granted(participant, as_caseworker, as_approver, *, notice_days_ago: int):
     try:
         with days_ago(monkeypatch, notice_days_ago):
             today = timezone.localdate()
-            application = decision_services.application_register(
-                ctx=as_caseworker,
-                participant=participant,
-                data={"received_on": today - days(40), "received_via": "digital"},
-            )
-            application = decision_services.application_assess(
-                ctx=as_caseworker,
-                application=application,
-                assessments=ALL_FULFILLED,
-                data={
-                    "benefits_checked": ["aap", "uforetrygd", "overgangsstonad"],
-                    "entitled_benefits": [],
-                    "work_capacity_assessed_on": today - days(35),
-                    "work_capacity_reference": "AEV-2026-7",
-                },
-                expected_version=application.version,
-            )
+            application = assessed_application(participant, as_caseworker, ALL_FULFILLED)
             start = today - days(20)
             grant = draft(
                 as_caseworker,

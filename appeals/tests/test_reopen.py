@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from appeals import selectors, services
 from appeals.models import Appeal, AppealState
-from appeals.tests.conftest import days_ago, forward, register
+from appeals.tests.conftest import assessed_application, days_ago, forward, register
 from caseworker.audit import AuditContext
 from caseworker.models import AuditEvent
 from decisions import documents
@@ -44,23 +44,7 @@ def rejected(participant, as_caseworker, as_approver, *, notice_days_ago: int = 
     try:
         with days_ago(monkeypatch, notice_days_ago):
             today = timezone.localdate()
-            application = decision_services.application_register(
-                ctx=as_caseworker,
-                participant=participant,
-                data={"received_on": today - days(40), "received_via": "digital"},
-            )
-            application = decision_services.application_assess(
-                ctx=as_caseworker,
-                application=application,
-                assessments=NOT_MET,
-                data={
-                    "benefits_checked": ["aap", "uforetrygd", "overgangsstonad"],
-                    "entitled_benefits": [],
-                    "work_capacity_assessed_on": today - days(35),
-                    "work_capacity_reference": "AEV-2026-9",
-                },
-                expected_version=application.version,
-            )
+            application = assessed_application(participant, as_caseworker, NOT_MET)
             rejection = draft(
                 as_caseworker,
                 "rejection",

@@ -1,9 +1,67 @@
-"""Named personas and shared fixtures. Office A is "NAV Grünerløkka", office B "NAV Bergenhus"."""
+"""Named personas and shared fixtures. Office A is "NAV Grünerløkka", office B "NAV Bergenhus".
+
+The clock is pinned for every test (see `_pinned_clock`): the suite runs on one fixed day,
+`DEFAULT_TEST_TODAY`, or on the day named by KVP_TEST_TODAY (an ISO date, or `today` for the
+machine's real date). A test that depends on the calendar travels to a day of its own choosing
+with the `time_machine` fixture and writes its expected values for that day by hand.
+"""
+
+import datetime
+import os
+import time
+import zoneinfo
 
 import pytest
+import time_machine
 
 from caseworker.models import Role
+from kvp import clock
 from tests.factories import ChildFactory, OfficeFactory, ParticipantFactory, UserFactory
+
+OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
+# A Wednesday in an ordinary week: no public holiday within three weeks either side.
+DEFAULT_TEST_TODAY = datetime.date(2026, 11, 18)
+TEST_TODAY_ENV = "KVP_TEST_TODAY"
+
+
+def _resolve_test_today() -> datetime.date:
+    value = os.environ.get(TEST_TODAY_ENV, "").strip()
+    if not value:
+        return DEFAULT_TEST_TODAY
+    if value == "today":
+        # The one deliberate read of the real clock: KVP_TEST_TODAY=today runs the suite on the
+        # machine's own date (in Norway), to prove it passes on the day it is run.
+        return datetime.datetime.fromtimestamp(time.time(), tz=OSLO).date()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(
+            f"{TEST_TODAY_ENV}={value!r}: give an ISO date (2027-12-24) or 'today'"
+        ) from None
+
+
+def pytest_configure(config):
+    # Resolved once in the controlling process and handed to the xdist workers through the
+    # environment, so all of them run on the same day even across midnight.
+    os.environ[TEST_TODAY_ENV] = _resolve_test_today().isoformat()
+
+
+def pytest_report_header(config):
+    return f"KVP test clock: {os.environ[TEST_TODAY_ENV]} 12:00 Europe/Oslo ({TEST_TODAY_ENV})"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock():
+    """Every test starts at noon (Oslo) on the suite's day; the clock ticks from there."""
+    day = datetime.date.fromisoformat(os.environ[TEST_TODAY_ENV])
+    with time_machine.travel(datetime.datetime.combine(day, datetime.time(12), tzinfo=OSLO)):
+        yield
+
+
+@pytest.fixture
+def today() -> datetime.date:
+    """The suite's pinned today: the one `today` every test module uses."""
+    return clock.today()
 
 
 @pytest.fixture

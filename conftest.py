@@ -9,16 +9,15 @@ with the `time_machine` fixture and writes its expected values for that day by h
 import datetime
 import os
 import time
-import zoneinfo
 
 import pytest
 import time_machine
 
 from caseworker.models import Role
 from kvp import clock
+from tests.clock import OSLO, noon
 from tests.factories import ChildFactory, OfficeFactory, ParticipantFactory, UserFactory
 
-OSLO = zoneinfo.ZoneInfo("Europe/Oslo")
 # A Wednesday in an ordinary week: no public holiday within three weeks either side.
 DEFAULT_TEST_TODAY = datetime.date(2026, 11, 18)
 TEST_TODAY_ENV = "KVP_TEST_TODAY"
@@ -54,8 +53,16 @@ def pytest_report_header(config):
 def _pinned_clock():
     """Every test starts at noon (Oslo) on the suite's day; the clock ticks from there."""
     day = datetime.date.fromisoformat(os.environ[TEST_TODAY_ENV])
-    with time_machine.travel(datetime.datetime.combine(day, datetime.time(12), tzinfo=OSLO)):
+    with time_machine.travel(noon(day)):
         yield
+
+
+@pytest.fixture
+def on_default_day(time_machine) -> datetime.date:
+    """Travel to DEFAULT_TEST_TODAY whatever KVP_TEST_TODAY says: for a test whose figures,
+    written by hand, hold on that day. Request it before fixtures that build dated data."""
+    time_machine.move_to(noon(DEFAULT_TEST_TODAY))
+    return DEFAULT_TEST_TODAY
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from appeals import services
 from appeals.models import Appeal
 from caseworker.audit import AuditContext
 from decisions.models import Decision, DecisionStatus
+from kvp import clock
 from participants.models import AddressProtection
 
 
@@ -25,7 +26,7 @@ def _sent(decision: Decision) -> Decision:
         Decision.objects.filter(pk=decision.pk).update(
             notice_date=timezone.localtime(decision.approved_at).date(),
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=clock.now(),
         )
         decision.refresh_from_db()
     return decision
@@ -34,7 +35,7 @@ def _sent(decision: Decision) -> Decision:
 def seed_appeals() -> str:
     if Appeal.objects.exists():
         return "Klager: finnes allerede."
-    today = timezone.localdate()
+    today = clock.today()
     candidates = list(
         Decision.objects.filter(
             status=DecisionStatus.APPROVED,

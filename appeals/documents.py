@@ -35,6 +35,7 @@ from decisions.documents import (
     recipient_block,
 )
 from decisions.models import Benefit, Condition, Decision, Document, DocumentKind
+from kvp import clock
 
 APPEAL_TEMPLATE_VERSION = "klage-1"
 COVER_LETTER_TEMPLATE_VERSION = "oversendelsesbrev-1"
@@ -283,7 +284,7 @@ def appeal_documents_issue(
 ) -> tuple[Document, Document, Document]:
     """The three documents that go to Statsforvalteren with the appeal. Called inside the
     forwarding transaction, so they exist exactly when the appeal is forwarded."""
-    on = timezone.localdate()
+    on = clock.today()
     common = {
         "participant_id": appeal.participant_id,
         "office_id": appeal.office_id,
@@ -429,7 +430,7 @@ def case_zip(case: CaseFile, *, documents: dict[int, Document]) -> tuple[bytes, 
     add("decisions.csv", "vedtak_csv", decisions_csv(rows))
     manifest = {
         "format": "kvp-sak-klagesak-1",
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": clock.now().isoformat(),
         "appeal": {
             "id": appeal.pk,
             "received_on": appeal.received_on.isoformat(),

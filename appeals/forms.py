@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from appeals.models import Appeal, Appellant, OutcomeKind
 from decisions.forms import _plausible, date_field, text_field
+from kvp import clock
 
 VERSION = {"widget": forms.HiddenInput, "min_value": 0, "max_value": 2**31 - 1}
 NAME_MAX = 200
@@ -57,7 +58,7 @@ class AppealForm(forms.Form):
 
     def __init__(self, *args, action: str, submit: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("received_on", timezone.localdate())
+        self.initial.setdefault("received_on", clock.today())
         self.initial.setdefault("appellant", Appellant.PARTICIPANT)
         self.helper = FormHelper()
         self.helper.form_action = action
@@ -226,7 +227,7 @@ class OutcomeForm(forms.Form):
 
     def __init__(self, *args, appeal: Appeal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("outcome_on", timezone.localdate())
+        self.initial.setdefault("outcome_on", clock.today())
         self.initial["version"] = appeal.version
         self.helper = FormHelper()
         self.helper.form_action = reverse("appeals:body_outcome", args=[appeal.pk])
@@ -262,7 +263,7 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = timezone.localdate()
+        today = clock.today()
         self.initial.setdefault("fra", today.replace(month=1, day=1))
         self.initial.setdefault("til", today)
         self.helper = FormHelper()

@@ -42,6 +42,7 @@ from decisions.models import (
     TaskKind,
     TaskStatus,
 )
+from kvp import clock
 from kvp.versioning import conflict, versioned_update
 
 # One map of allowed transitions (STYLE 4): action -> the states it may start from.
@@ -149,7 +150,7 @@ def _task_close(task_id: int | None) -> None:
     if still_needed:
         return
     Task.objects.filter(pk=task_id, status=TaskStatus.OPEN).update(
-        status=TaskStatus.CLOSED, closed_at=timezone.now(), closed_reason="resolved"
+        status=TaskStatus.CLOSED, closed_at=clock.now(), closed_reason="resolved"
     )
 
 
@@ -172,7 +173,7 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("appellant") == Appellant.PARTICIPANT:
         data["representative_name"] = ""
         data["power_of_attorney"] = False
-    if data.get("received_on") and data["received_on"] > timezone.localdate():
+    if data.get("received_on") and data["received_on"] > clock.today():
         raise ValidationError({"received_on": "Mottaksdatoen kan ikke være etter i dag."})
     if (
         data.get("appellant") == Appellant.REPRESENTATIVE
@@ -280,7 +281,7 @@ def appeal_forward(
             )
         ensure_letters(case_decisions(current))
         current.forwarded_by = actor
-        now = timezone.now()
+        now = clock.now()
         current.forwarded_at = now
         appeal_doc, cover, summary = documents.appeal_documents_issue(
             appeal=current, case=case_file(current), issued_by=actor
@@ -340,7 +341,7 @@ def appeal_change(
             expected_version,
             state=AppealState.CHANGED,
             new_decision=new_decision,
-            closed_at=timezone.now(),
+            closed_at=clock.now(),
             closed_by=ctx.actor,
         )
         _task_close(current.review_task_id)
@@ -416,7 +417,7 @@ def appeal_reopen_application(
         if refusal:
             raise ValidationError(refusal, code="state")
         application = decision.application
-        now = timezone.now()
+        now = clock.now()
         decided_on = timezone.localtime(decision.approved_at).date()
         changes: dict[str, Any] = {
             "status": ApplicationStatus.IN_PROGRESS,
@@ -482,7 +483,7 @@ def appeal_close_by_new_decision(*, ctx: AuditContext, decision: Decision) -> li
             appeal.version,
             state=AppealState.CHANGED,
             new_decision=decision,
-            closed_at=timezone.now(),
+            closed_at=clock.now(),
             closed_by=ctx.actor,
         )
         _task_close(appeal.review_task_id)
@@ -513,7 +514,7 @@ def appeal_withdraw(
             expected_version,
             state=AppealState.WITHDRAWN,
             withdrawn_note=note,
-            closed_at=timezone.now(),
+            closed_at=clock.now(),
             closed_by=ctx.actor,
         )
         _task_close(current.review_task_id)
@@ -550,7 +551,7 @@ def appeal_register_outcome(
     with transaction.atomic():
         current = _lock(appeal, expected_version, "outcome")
         forwarded_on = timezone.localtime(current.forwarded_at).date()
-        if not forwarded_on <= outcome_on <= timezone.localdate():
+        if not forwarded_on <= outcome_on <= clock.today():
             raise ValidationError(
                 {
                     "outcome_on": f"Datoen må være mellom oversendelsen "
@@ -576,7 +577,7 @@ def appeal_register_outcome(
             outcome_document=document,
             outcome_registered_by=actor,
             follow_up_task=task,
-            closed_at=timezone.now(),
+            closed_at=clock.now(),
             closed_by=actor,
         )
         _audit(
@@ -604,7 +605,7 @@ def appeal_follow_up(
         _update(
             current,
             expected_version,
-            followed_up_at=timezone.now(),
+            followed_up_at=clock.now(),
             followed_up_by=ctx.actor,
             follow_up_note=note,
         )

@@ -22,7 +22,6 @@ from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appeals import documents, selectors, services
@@ -51,6 +50,7 @@ from caseworker.rules import permission_required
 from decisions import rules
 from decisions.models import Decision, DecisionKind, DecisionStatus, Document, Programme
 from decisions.overview import decisions_prefetch, programme_overview
+from kvp import clock
 from kvp.forms import attach_errors, form_submit
 from participants.access import case_object_get_for
 
@@ -428,7 +428,7 @@ def _body_case_page(request, appeal: Appeal, *, outcome_form=None) -> HttpRespon
             .prefetch_related(decisions_prefetch(), "leaves")
             .get(pk=decision.programme_id)
         )
-        overview = programme_overview(programme, today=timezone.localdate())
+        overview = programme_overview(programme, today=clock.today())
     application = programme.application if programme else decision.application
     return render(
         request,
@@ -491,7 +491,7 @@ def body_export(request: HttpRequest, pk: int) -> HttpResponse:
         files=[f["name"] for f in manifest["files"]],
     )
     response = HttpResponse(data, content_type="application/zip")
-    name = f"klagesak-{appeal.pk}-{timezone.localdate():%Y-%m-%d}.zip"
+    name = f"klagesak-{appeal.pk}-{clock.today():%Y-%m-%d}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.utils import timezone
 
 from decisions.bench import decision_guard_off
+from kvp import clock
 
 PARTICIPANTS = 20_000
 PROGRAMMES_PER_PARTICIPANT = 5
@@ -299,7 +299,7 @@ def national_dataset_load(*, scale: float = 1.0, seed: float = 0.42) -> Dataset:
     from caseworker.models import Office
 
     n, big, small = _sizes(scale)
-    today = timezone.localdate()
+    today = clock.today()
     started = time.perf_counter()
     pdf = _letter_pdf()
     with transaction.atomic():
@@ -335,7 +335,7 @@ def national_dataset_load(*, scale: float = 1.0, seed: float = 0.42) -> Dataset:
             "slots": PROGRAMMES_PER_PARTICIPANT,
             "weeks": ATTENDANCE_WEEKS,
             "today": today,
-            "now": timezone.now(),
+            "now": clock.now(),
             "pdf": pdf,
             "sha256": hashlib.sha256(pdf).hexdigest(),
         }

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.utils import timezone
 
 from decisions.rules import policy
+from kvp import clock
 
 from .models import TaskKind
 
@@ -341,7 +341,7 @@ def register_scan(scan: ExtraScan) -> None:
 def _params(today: datetime.date) -> dict[str, object]:
     return {
         "today": today,
-        "now": timezone.now(),
+        "now": clock.now(),
         "max_years": policy.MAX_YEARS,
         "special_years": policy.SPECIAL_EXTENSION_YEARS,
         "last_day_offset": policy.PERIOD_LAST_DAY_OFFSET_DAYS,

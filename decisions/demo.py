@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone
-
 from caseworker.models import Role, User
 from decisions import rules
 from decisions.models import (
@@ -21,6 +19,7 @@ from decisions.models import (
     Programme,
 )
 from decisions.services import LEGAL_BASIS
+from kvp import clock
 from participants.models import Participant
 
 REASONING = {
@@ -77,7 +76,7 @@ def _assess(application, drafter) -> None:
 def _decide(*, kind, participant, drafter, approver, approve=True, **values) -> Decision:
     """Create a decision and, like an approver would, approve it (the database's trigger
     refuses an insert as approved)."""
-    now = timezone.now()
+    now = clock.now()
     decision = Decision.objects.create(
         participant=participant,
         office=participant.office,
@@ -98,7 +97,7 @@ def _decide(*, kind, participant, drafter, approver, approve=True, **values) -> 
 
 def seed_cases() -> int:
     """Give each demo participant without a case one, by a fixed pattern. Returns how many."""
-    today = timezone.localdate()
+    today = clock.today()
     days = datetime.timedelta
     created = 0
     participants = (
@@ -265,8 +264,8 @@ def seed_documents() -> tuple[int, int]:
             fields |= {
                 "status": CertificateStatus.REVIEWED,
                 "reviewed_by": approver,
-                "reviewed_at": timezone.now(),
-                "sent_for_review_at": timezone.now(),
+                "reviewed_at": clock.now(),
+                "sent_for_review_at": clock.now(),
             }
         ParticipationCertificate.objects.filter(pk=certificate.pk).update(**fields)
         certificates += 1

@@ -22,7 +22,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+
+from kvp import clock
 
 from .models import DigestSent, Task, TaskKind, TaskStatus
 
@@ -80,7 +81,7 @@ def digest_for(*, user_id: int, day: datetime.date) -> Digest:
         .values_list("sent_at", flat=True)
         .first()
     )
-    since = last_sent or (timezone.now() - NEW_WINDOW)
+    since = last_sent or (clock.now() - NEW_WINDOW)
     tasks = Task.objects.filter(assignee_id=user_id, status=TaskStatus.OPEN)
     new = list(tasks.filter(created_at__gt=since).values_list("kind", "due_date"))
     overdue = list(tasks.filter(due_date__lt=day).values_list("kind", "due_date"))
@@ -116,7 +117,7 @@ def task_digest_send(*, user_id: int, day: datetime.date) -> bool:
                         (user_id, day, sent_at, new_count, overdue_count)
                     VALUES (%s, %s, %s, %s, %s)
                     ON CONFLICT (user_id, day) DO NOTHING RETURNING id""",
-                [user_id, day, timezone.now(), digest.new_count, digest.overdue_count],
+                [user_id, day, clock.now(), digest.new_count, digest.overdue_count],
             )
             if cursor.fetchone() is None:
                 return False  # already sent today, or being sent by a doubled job

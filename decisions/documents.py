@@ -38,6 +38,7 @@ from decisions.models import (
     TerminationReason,
 )
 from decisions.selectors import programme_history, programmes_with_decisions
+from kvp import clock
 from kvp.pdf import html_to_pdf
 from kvp.versioning import versioned_update
 from participants.models import AddressProtection, Participant
@@ -394,7 +395,7 @@ def letter_data(decision: Decision, *, on: datetime.date | None = None) -> dict[
         on = (
             timezone.localtime(decision.approved_at).date()
             if decision.approved_at
-            else timezone.localdate()
+            else clock.today()
         )
     signers = []
     if not office["anonymous"]:
@@ -651,7 +652,7 @@ def certificate_send_for_review(
         expected_version,
         audit={"status": CertificateStatus.AWAITING_REVIEW},
         status=CertificateStatus.AWAITING_REVIEW,
-        sent_for_review_at=timezone.now(),
+        sent_for_review_at=clock.now(),
     )
 
 
@@ -681,7 +682,7 @@ def certificate_review(
             audit={"status": CertificateStatus.REVIEWED},
             status=CertificateStatus.REVIEWED,
             reviewed_by=reviewer,
-            reviewed_at=timezone.now(),
+            reviewed_at=clock.now(),
         )
     return _certificate_change(
         ctx,
@@ -711,7 +712,7 @@ def certificate_data(
         "template_version": CERTIFICATE_TEMPLATE_VERSION,
         "title": f"Deltakerbevis – {participant.full_name}",
         "heading": "Deltakerbevis for kvalifiseringsprogram",
-        "letter_date": _d(on or timezone.localdate()),
+        "letter_date": _d(on or clock.today()),
         "office": office,
         "participant": {
             "name": participant.full_name,
@@ -769,7 +770,7 @@ def certificate_issue(*, certificate_id: int, issued_by: User) -> Document:
             status=CertificateStatus.ISSUED,
             document=document,
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=clock.now(),
         )
         audit_record(
             AuditContext(actor=issued_by, path="deltakerbevis:utsted"),
@@ -846,7 +847,7 @@ def stale_certificate_batches() -> list[int]:
     """Batches still unfinished an hour after they started (their job was lost)."""
     return list(
         CertificateBatch.objects.filter(
-            finished_at__isnull=True, created_at__lt=timezone.now() - datetime.timedelta(hours=1)
+            finished_at__isnull=True, created_at__lt=clock.now() - datetime.timedelta(hours=1)
         ).values_list("pk", flat=True)
     )
 
@@ -865,7 +866,7 @@ def certificate_batch_run(batch_id: int) -> CertificateBatch:
         issued = batch.certificates.filter(status=CertificateStatus.ISSUED).count()
         CertificateBatch.objects.filter(pk=batch_id).update(done=issued)
     CertificateBatch.objects.filter(pk=batch_id, finished_at__isnull=True).update(
-        finished_at=timezone.now()
+        finished_at=clock.now()
     )
     batch.refresh_from_db()
     return batch

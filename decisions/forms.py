@@ -12,7 +12,6 @@ from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from decisions import rules
@@ -32,6 +31,7 @@ from decisions.models import (
     TerminationReason,
 )
 from decisions.services import D4_FIELDS, LEGAL_BASIS
+from kvp import clock
 from participants.forms import DateInput, ProtectionField
 
 TEXT_MAX = 5000  # begrunnelser: long enough for any real text, short enough to refuse junk
@@ -104,7 +104,7 @@ def date_field(label: str, *, required: bool = True, help_text: str = DATE_HELP)
 
 def _plausible(value: datetime.date | None, field_label: str) -> datetime.date | None:
     """Dates far from today are typing mistakes (and would overflow date arithmetic)."""
-    if value is not None and not (1900 <= value.year <= timezone.localdate().year + 10):
+    if value is not None and not (1900 <= value.year <= clock.today().year + 10):
         raise forms.ValidationError(f"Sjekk {field_label}: året ser feil ut.")
     return value
 
@@ -143,7 +143,7 @@ class ApplicationRegisterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("received_on", timezone.localdate())
+        self.initial.setdefault("received_on", clock.today())
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "received_on",
@@ -248,7 +248,7 @@ class AssessmentForm(forms.Form):
 
     def clean_work_capacity_assessed_on(self):
         value = _plausible(self.cleaned_data["work_capacity_assessed_on"], "datoen")
-        if value and value > timezone.localdate():
+        if value and value > clock.today():
             raise forms.ValidationError("Arbeidsevnevurderingen kan ikke være datert fram i tid.")
         return value
 
@@ -287,7 +287,7 @@ class InterimReplyForm(forms.Form):
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("sent_on", timezone.localdate())
+        self.initial.setdefault("sent_on", clock.today())
         self.initial["version"] = application.version
         self.helper = FormHelper()
         self.helper.form_action = reverse("decisions:interim_reply", args=[application.pk])
@@ -705,7 +705,7 @@ class NoticeForm(forms.Form):
 
     def __init__(self, *args, decision: Decision, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("notice_date", timezone.localdate())
+        self.initial.setdefault("notice_date", clock.today())
         self.initial["version"] = decision.version
         self.helper = FormHelper()
         self.helper.form_action = reverse("decisions:decision_notice", args=[decision.pk])

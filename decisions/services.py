@@ -32,6 +32,7 @@ from decisions.models import (
 )
 from decisions.selectors import open_programme, programme_history, programmes_with_decisions
 from decisions.signals import decision_approved
+from kvp import clock
 from kvp.versioning import ConflictError, conflict, versioned_update
 from participants.models import Participant
 
@@ -89,7 +90,7 @@ def _change(ctx: AuditContext, obj, expected_version: int, noun: str, *, audit=N
 def application_register(
     *, ctx: AuditContext, participant: Participant, data: dict[str, Any]
 ) -> Application:
-    if data["received_on"] > timezone.localdate():
+    if data["received_on"] > clock.today():
         raise ValidationError({"received_on": "Mottatt dato kan ikke være fram i tid."})
     with transaction.atomic():
         application = Application.objects.create(
@@ -192,7 +193,7 @@ def application_record_interim_reply(
     expect it)."""
     if not application.is_open:
         raise ValidationError("Søknaden er avgjort eller lukket.")
-    if not application.received_on <= sent_on <= timezone.localdate():
+    if not application.received_on <= sent_on <= clock.today():
         raise ValidationError({"sent_on": "Datoen må være mellom mottatt dato og i dag."})
     return _change(ctx, application, expected_version, "Søknaden", interim_reply_sent_on=sent_on)
 
@@ -331,7 +332,7 @@ def _date_or_none(value):
 
 
 def decision_check(decision: Decision) -> rules.Check:
-    return _check_rules(decision, today=timezone.localdate())
+    return _check_rules(decision, today=clock.today())
 
 
 def decision_draft(
@@ -379,7 +380,7 @@ def decision_draft(
         legal_basis=data.pop("legal_basis", "") or LEGAL_BASIS[kind],
         **data,
     )
-    _raise_errors(_check_rules(decision, today=timezone.localdate()))
+    _raise_errors(_check_rules(decision, today=clock.today()))
     try:
         with transaction.atomic():
             decision.save()
@@ -399,7 +400,7 @@ def decision_update(
         raise ValidationError("Vedtaket er sendt til godkjenning eller vedtatt og kan ikke endres.")
     for field, value in data.items():
         setattr(decision, field, value)
-    _raise_errors(_check_rules(decision, today=timezone.localdate()))
+    _raise_errors(_check_rules(decision, today=clock.today()))
     return _change(ctx, decision, expected_version, "Vedtaket", **data)
 
 
@@ -410,7 +411,7 @@ def decision_send_for_approval(
         raise ValidationError("Vedtaket er allerede sendt til godkjenning.")
     if not decision.reasoning.strip():
         raise ValidationError({"reasoning": "Skriv begrunnelsen før vedtaket sendes (F1)."})
-    _raise_errors(_check_rules(decision, today=timezone.localdate()))
+    _raise_errors(_check_rules(decision, today=clock.today()))
     return _change(
         ctx,
         decision,
@@ -418,7 +419,7 @@ def decision_send_for_approval(
         "Vedtaket",
         audit={"status": DecisionStatus.AWAITING_APPROVAL},
         status=DecisionStatus.AWAITING_APPROVAL,
-        sent_for_approval_at=timezone.now(),
+        sent_for_approval_at=clock.now(),
         return_reason="",
         return_comment="",
         returned_by=None,
@@ -458,7 +459,7 @@ def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version:
             or current.version != expected_version
         ):
             raise conflict("Vedtaket")
-        _raise_errors(_check_rules(current, today=timezone.localdate()))
+        _raise_errors(_check_rules(current, today=clock.today()))
         extra = {}
         if current.kind == DecisionKind.GRANT:
             # The programme exists before the grant is approved: an approved row never changes.
@@ -467,9 +468,9 @@ def decision_approve(*, ctx: AuditContext, decision: Decision, expected_version:
             **extra,
             status=DecisionStatus.APPROVED,
             approved_by=approver,
-            approved_at=timezone.now(),
+            approved_at=clock.now(),
             version=F("version") + 1,
-            updated_at=timezone.now(),
+            updated_at=clock.now(),
         )
         current.refresh_from_db()
         _apply_effects(current)
@@ -557,7 +558,7 @@ def decision_record_notice(
             "Vedtaksbrevet er ikke laget ennå. Det lages like etter godkjenningen; last siden "
             "på nytt om litt, og registrer så at brevet er sendt."
         )
-    if not timezone.localtime(decision.approved_at).date() <= notice_date <= timezone.localdate():
+    if not timezone.localtime(decision.approved_at).date() <= notice_date <= clock.today():
         raise ValidationError({"notice_date": "Datoen må være mellom vedtaksdatoen og i dag."})
     return _change(ctx, decision, expected_version, "Vedtaket", notice_date=notice_date)
 

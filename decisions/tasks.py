@@ -2,10 +2,10 @@ import datetime
 import smtplib
 
 from celery import shared_task
-from django.utils import timezone
 
 from decisions import digest
 from decisions.deadlines import scan_deadlines, task_statistics_refresh
+from kvp import clock
 
 
 @shared_task
@@ -13,7 +13,7 @@ def scan_deadlines_task() -> dict[str, dict[str, int]]:
     """Nightly: create the day's deadline tasks and close those whose cause is gone.
     Idempotent (one task per cause and due date); a run that finds another scan holding the
     lock does nothing, since that scan does the same work."""
-    result = scan_deadlines(timezone.localdate())
+    result = scan_deadlines(clock.today())
     task_statistics_refresh(result)
     return {"created": result.created, "closed": result.closed, "skipped": result.skipped}
 
@@ -26,7 +26,7 @@ def scan_deadlines_task() -> dict[str, dict[str, int]]:
 def send_task_digests(day: str | None = None) -> dict[str, int]:
     """Weekday mornings: each caseworker's e-mail of new and overdue tasks. Once per user and
     day (DigestSent), so a retry after a mail-server failure sends only the ones still missing."""
-    on = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    on = datetime.date.fromisoformat(day) if day else clock.today()
     return {"sent": digest.send_task_digests(on)}
 
 

@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseworker import rules as permissions
@@ -51,6 +50,7 @@ from decisions.models import (
     ReturnReason,
 )
 from decisions.overview import KIND_SLUGS, decisions_prefetch, programme_overview
+from kvp import clock
 from kvp.forms import attach_errors, form_submit
 from participants.access import case_object_get_for, participant_get_for
 from participants.models import Participant
@@ -64,10 +64,6 @@ PROGRAMME_KINDS = (
     DecisionKind.TERMINATION,
 )
 QUEUE_PAGE_SIZE = 50
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _ctx(request: HttpRequest) -> AuditContext:
@@ -135,7 +131,7 @@ def _application_page(
     request: HttpRequest, application: Application, *, assess_form: AssessmentForm | None = None
 ) -> HttpResponse:
     participant = application.participant
-    today = _today()
+    today = clock.today()
     may_change = permissions.can(request.user, "case.change", participant)
     decisions = list(application.decisions.all())
     in_progress = next((d for d in decisions if d.status != DecisionStatus.APPROVED), None)
@@ -284,7 +280,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _programme_page(request: HttpRequest, programme: Programme, *, leave_form=None):
     participant = programme.participant
     may_change = permissions.can(request.user, "case.change", participant)
-    overview = programme_overview(programme, today=_today())
+    overview = programme_overview(programme, today=clock.today())
     if leave_form is None and may_change and programme.ended_on is None:
         leave_form = LeaveForm(programme=programme)
     return render(
@@ -428,7 +424,7 @@ def decision_create_for_programme(request: HttpRequest, pk: int, kind: str) -> H
     programme = case_object_get_for(
         request, _programmes(), pk, permission="case.change", object_type="programme"
     )
-    overview = programme_overview(programme, today=_today())
+    overview = programme_overview(programme, today=clock.today())
     if kind not in overview.allowed:
         messages.error(
             request,
@@ -574,7 +570,7 @@ def _facts_for(decision: Decision) -> dict[str, Any]:
     if decision.programme_id:
         programme = _programmes().get(pk=decision.programme_id)
         programme.participant = decision.participant
-        return {"overview": programme_overview(programme, today=_today())}
+        return {"overview": programme_overview(programme, today=clock.today())}
     if decision.application_id:
         return {"verdict": services.eligibility_of(decision.application)}
     return {}
@@ -744,7 +740,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
         object_type="decision",
         participant_ids=[d.participant_id for d in page.object_list],
     )
-    now = timezone.now()
+    now = clock.now()
     rows = [
         {
             "decision": d,
@@ -756,7 +752,7 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "decisions/approval_queue.html",
-        {"page_obj": page, "rows": rows, "today": _today()},
+        {"page_obj": page, "rows": rows, "today": clock.today()},
     )
 
 

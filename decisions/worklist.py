@@ -18,7 +18,6 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,6 +27,7 @@ from caseworker.models import User
 from caseworker.rules import permission_required
 from decisions import services
 from decisions.models import Task, TaskKind, TaskStatus
+from kvp import clock
 from participants.models import Participant
 
 PAGE_SIZE = 50
@@ -127,7 +127,7 @@ def worklist_office(request: HttpRequest) -> HttpResponse:
 
 def _worklist(request: HttpRequest, view: str) -> HttpResponse:
     user = request.user
-    today = timezone.localdate()
+    today = clock.today()
     tasks = open_tasks_for(user)
     caseworkers = list(office_caseworkers(user)) if view == OFFICE else None
     form = WorklistFilterForm(request.GET or None, caseworkers=caseworkers)

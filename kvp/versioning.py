@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Model
-from django.utils import timezone
+
+from kvp import clock
 
 
 class ConflictError(ValidationError):
@@ -33,7 +34,7 @@ def versioned_update(
     updated = (
         type(obj)
         .objects.filter(pk=obj.pk, version=expected_version)
-        .update(**changes, version=F("version") + 1, updated_at=timezone.now())
+        .update(**changes, version=F("version") + 1, updated_at=clock.now())
     )
     if updated != 1:
         raise conflict(noun, removable=removable)

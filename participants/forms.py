@@ -6,9 +6,9 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import timezone
 
 from caseworker.models import Office, User
+from kvp import clock
 from participants.models import AddressProtection, Child, CivilStatus, Participant, Sex
 from participants.national_id import parse_national_id
 
@@ -174,7 +174,7 @@ class ChildForm(forms.ModelForm):
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
-        if birth_date > timezone.localdate():
+        if birth_date > clock.today():
             raise forms.ValidationError("Fødselsdatoen kan ikke være fram i tid.")
         if birth_date.year < 1900:
             raise forms.ValidationError("Sjekk fødselsdatoen.")

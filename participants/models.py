@@ -7,9 +7,9 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from caseworker.models import Office
+from kvp import clock
 
 
 class AddressProtection(models.TextChoices):
@@ -210,7 +210,7 @@ class Participant(models.Model):
 
     @property
     def age_today(self) -> int:
-        return self.age_on(timezone.localdate())
+        return self.age_on(clock.today())
 
     def age_on(self, day: datetime.date) -> int:
         born = self.birth_date
@@ -241,7 +241,7 @@ class Child(models.Model):
 
     @property
     def age_today(self) -> int:
-        today, born = timezone.localdate(), self.birth_date
+        today, born = clock.today(), self.birth_date
         return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
     def turns_18_on(self) -> datetime.date:

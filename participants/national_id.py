@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.no import fodselsnummer
+
+from kvp import clock
 
 SYNTHETIC_MONTH_OFFSET = 80
 
@@ -78,7 +79,7 @@ def parse_national_id(value: str, *, allow_synthetic: bool | None = None) -> Nat
         raise ValidationError(
             "Fødselsnummeret inneholder ikke en gyldig fødselsdato.", code="birth_date"
         ) from None
-    if birth_date > timezone.localdate():
+    if birth_date > clock.today():
         raise ValidationError("Fødselsdatoen i nummeret er fram i tid.", code="future")
     return NationalId(
         number=number,

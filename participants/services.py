@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from caseworker import rules
 from caseworker.audit import AuditAction, AuditContext, audit_record, audit_record_many
 from caseworker.models import Office, User
+from kvp import clock
 from participants.models import Child, Participant
 from participants.national_id import parse_national_id
 
@@ -143,7 +144,7 @@ def participant_update(
                 **changes,
                 version=F("version") + 1,
                 updated_by=actor,
-                updated_at=timezone.now(),
+                updated_at=clock.now(),
             )
         except IntegrityError:
             raise _duplicate_error(
@@ -166,7 +167,7 @@ def participant_update(
 
 def _bump_version(*, participant: Participant, expected_version: int, actor: User) -> None:
     updated = Participant.objects.filter(pk=participant.pk, version=expected_version).update(
-        version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+        version=F("version") + 1, updated_by=actor, updated_at=clock.now()
     )
     if updated != 1:
         raise _conflict(participant.pk)
@@ -255,7 +256,7 @@ def caseload_reassign(
             caseworker=to_caseworker,
             version=F("version") + 1,
             updated_by=actor,
-            updated_at=timezone.now(),
+            updated_at=clock.now(),
         )
         audit_record_many(
             ctx,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils import timezone
 
 from caseworker.models import Office
+from kvp import clock
 
 ALL_OFFICES = "alle"
 FIRST_YEAR = 2008  # KVP started in 2007–2008
@@ -28,7 +28,7 @@ class ScopeForm(forms.Form):
     def __init__(self, data=None, *, user, default_year: int | None = None):
         super().__init__(data)
         self.with_months = False
-        this_year = timezone.localdate().year
+        this_year = clock.today().year
         self.fields["year"].choices = [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
         self.fields["year"].error_messages["invalid_choice"] = (
             f"Velg et år mellom {FIRST_YEAR} og {this_year}."

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from caseworker.audit import AuditAction, AuditContext, audit_record, audit_record_many
 from caseworker.rules import permission_required
+from kvp import clock
 from participants.models import Participant
 from reporting import dashboard as dash
 from reporting import exports
@@ -49,10 +47,6 @@ METRIC_TABLE = {
 }
 
 
-def _today() -> datetime.date:
-    return timezone.localdate()
-
-
 def _scope(request: HttpRequest, form: PeriodForm) -> dash.Scope | None:
     year, offices = form.scope()
     if not offices:
@@ -62,7 +56,7 @@ def _scope(request: HttpRequest, form: PeriodForm) -> dash.Scope | None:
         user=request.user,
         offices=tuple(offices),
         year=year,
-        today=_today(),
+        today=clock.today(),
         first_month=first,
         last_month=last,
     )
@@ -202,7 +196,7 @@ def table_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
 
 
 def _kostra_scope(request: HttpRequest):
-    this_year = _today().year
+    this_year = clock.today().year
     form = ScopeForm(request.GET or None, user=request.user, default_year=this_year - 1)
     year, offices = form.scope()
     return form, year, offices

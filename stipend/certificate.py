@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.utils import timezone
-
 from decisions.models import Programme
 from decisions.rules import fmt
 from decisions.selectors import programmes_with_decisions
+from kvp import clock
 from stipend.models import Absence, AttendanceWeek
 from stipend.rules.absence import ABSENCE_LABELS, UNPAID_KINDS
 from stipend.selectors import planned_days
@@ -22,7 +21,7 @@ def certificate_attendance(programme: Programme) -> dict[str, Any]:
     """Attendance on the planned days of the weeks registered in the attendance grid: the share
     present, and the absence by type. Nothing when no week was registered; the caseworker
     then describes attendance in words."""
-    last = programme.ended_on or timezone.localdate()
+    last = programme.ended_on or clock.today()
     weeks = list(
         AttendanceWeek.objects.filter(
             participant_id=programme.participant_id,

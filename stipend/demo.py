@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from caseworker.audit import AuditContext
 from decisions.models import Programme
 from decisions.selectors import programmes_with_decisions
+from kvp import clock
 from stipend import selectors, services
 from stipend.models import Absence, AttendanceWeek, PaymentBasis
 from stipend.rules import periods
@@ -27,7 +27,7 @@ PATTERNS = [
 
 
 def seed_stipend() -> str:
-    today = timezone.localdate()
+    today = clock.today()
     monday = today - datetime.timedelta(days=today.weekday())
     first_week = monday - datetime.timedelta(days=21)
     programmes = list(

@@ -30,6 +30,7 @@ from decisions.models import Programme
 from decisions.rules.dates import Period, fmt
 from decisions.rules.history import Pause, ProgrammeHistory
 from decisions.selectors import programme_history, programmes_with_decisions
+from kvp import clock
 from kvp.versioning import ConflictError
 from participants.models import Child, Participant
 from stipend import selectors
@@ -377,7 +378,7 @@ def payment_basis_compute(
             ),
         )
         lines = _compute(inputs)
-        fields = _basis_fields(ctx, inputs, lines, period_end, timezone.now())
+        fields = _basis_fields(ctx, inputs, lines, period_end, clock.now())
         if basis is None:
             basis = PaymentBasis.objects.create(
                 participant=participant,
@@ -497,7 +498,7 @@ def payment_bases_compute_many(
             children.setdefault(pid, []).append(birth)
         base_amounts = register_as_data()
 
-        now = timezone.now()
+        now = clock.now()
         computed: list[tuple[PaymentBasis, list[calculation.Line], str]] = []
         new_bases: list[PaymentBasis] = []
         for programme in locked:
@@ -603,11 +604,11 @@ def office_run_start(
                 office_id=office_id,
                 period_start=period_start,
                 state__in=OFFICE_RUN_ACTIVE,
-                requested_at__lt=timezone.now() - OFFICE_RUN_STALE_AFTER,
+                requested_at__lt=clock.now() - OFFICE_RUN_STALE_AFTER,
             ).update(
                 state=OfficeRunState.FAILED,
                 error="Jobben ble ikke fullført innen en time.",
-                finished_at=timezone.now(),
+                finished_at=clock.now(),
             )
             run = OfficeRun.objects.create(
                 office_id=office_id,
@@ -664,7 +665,7 @@ def office_run_execute(run_id: int) -> OfficeRun | None:
         OfficeRun.objects.filter(pk=run_id).update(
             state=OfficeRunState.FAILED,
             error=f"Beregningen stoppet: {error.__class__.__name__}",
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
         )
         raise
     OfficeRun.objects.filter(pk=run_id).update(
@@ -678,7 +679,7 @@ def office_run_execute(run_id: int) -> OfficeRun | None:
             {"participant_id": programme.participant_id, "message": message}
             for programme, message in result.failed
         ],
-        finished_at=timezone.now(),
+        finished_at=clock.now(),
     )
     run.refresh_from_db()
     return run
@@ -689,7 +690,7 @@ def payment_basis_approve(
 ) -> PaymentBasis:
     """The caseworker approves the period's payment basis; payroll may then export it. S10:
     the stipend is paid afterwards, so not before the period's last day has passed."""
-    today = timezone.localdate()
+    today = clock.today()
     if basis.period_end >= today:
         raise ValidationError(
             f"Perioden varer til og med {fmt(basis.period_end)}. Stønaden betales etterskuddsvis, "
@@ -702,7 +703,7 @@ def payment_basis_approve(
         ).update(
             status=BasisStatus.APPROVED,
             approved_by=ctx.actor,
-            approved_at=timezone.now(),
+            approved_at=clock.now(),
             version=expected_version + 1,
         )
         if updated != 1:
@@ -876,7 +877,7 @@ def payslip_data(basis: PaymentBasis) -> dict[str, object]:
     period = f"{fmt(basis.period_start)}–{fmt(basis.period_end)}"
     return {
         "title": f"Kvalifiseringsstønad {period}",
-        "made_on": fmt(timezone.localdate()),
+        "made_on": fmt(clock.today()),
         "office": office_block(participant, basis.office),
         "recipient": recipient_block(participant),
         "period": period,

@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from caseworker import rules as permissions
@@ -23,6 +22,7 @@ from caseworker.models import Office
 from caseworker.rules import permission_required
 from decisions.models import Programme
 from decisions.selectors import programmes_with_decisions
+from kvp import clock
 from kvp.forms import attach_errors
 from participants.access import case_object_get_for, participant_get_for
 from participants.models import Participant
@@ -34,10 +34,6 @@ from stipend.rules.calendar import week_start as monday_of
 from stipend.rules.money import kroner
 
 WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag"]
-
-
-def _today() -> datetime.date:
-    return timezone.localdate()
 
 
 def _ctx(request: HttpRequest) -> AuditContext:
@@ -95,7 +91,7 @@ def attendance_week(request: HttpRequest) -> HttpResponse:
     """S6/S7: one screen with the week of every participant the caseworker follows; planned
     days are present unless an absence type is chosen."""
     source = request.POST if request.method == "POST" else request.GET
-    week = monday_of(_date_param(source.get("uke")) or _today())
+    week = monday_of(_date_param(source.get("uke")) or clock.today())
     grid = selectors.attendance_grid(request.user, week)
     error, conflict = None, False
     entries: list[services.WeekEntry] = []
@@ -164,7 +160,7 @@ def _period_options(programme: Programme, frequency: str, today: datetime.date):
 
 
 def _stipend_page(request, participant, *, income_form=None):
-    today = _today()
+    today = clock.today()
     programme = (
         programmes_with_decisions(Programme.objects.filter(participant=participant))
         .order_by("-start_date")
@@ -252,7 +248,7 @@ def basis_compute(request: HttpRequest, pk: int) -> HttpResponse:
     programme = Programme.objects.filter(participant=participant).order_by("-start_date").first()
     start = _date_param(request.POST.get("periode"))
     options = (
-        _period_options(programme, selectors.frequency_of(participant.office_id), _today())
+        _period_options(programme, selectors.frequency_of(participant.office_id), clock.today())
         if programme
         else []
     )
@@ -348,7 +344,7 @@ def basis_payslip(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _office_range(request: HttpRequest) -> tuple[datetime.date, datetime.date]:
-    today = _today()
+    today = clock.today()
     default_start, default_end = period_rules.previous_period(today)
     start = _date_param(request.GET.get("fra")) or default_start
     end = _date_param(request.GET.get("til")) or default_end
@@ -404,7 +400,7 @@ def _run_form(request: HttpRequest, data=None) -> OfficeRunForm | None:
     first = offices[0]
     if user.office_id in user.office_ids():
         first = next((o for o in offices if o.pk == user.office_id), first)
-    start, end = period_rules.previous_period(_today(), selectors.frequency_of(first.pk))
+    start, end = period_rules.previous_period(clock.today(), selectors.frequency_of(first.pk))
     return OfficeRunForm(
         data,
         offices=offices,

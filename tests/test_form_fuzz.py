@@ -31,7 +31,6 @@ from bs4 import BeautifulSoup
 from django import forms
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from hypothesis import (
     HealthCheck,
@@ -48,6 +47,7 @@ from hypothesis import (
 from stdnum.no import fodselsnummer
 
 from caseworker.models import AuditEvent, Role
+from kvp import clock
 from participants.models import Child, Participant
 from participants.national_id import make_synthetic_national_id
 from tests.factories import ChildFactory, UserFactory
@@ -617,7 +617,7 @@ def participant_breakers(w: World, *, editing: bool) -> dict[str, st.SearchStrat
 
 
 def child_breakers(w: World) -> dict[str, st.SearchStrategy]:
-    today = timezone.localdate()
+    today = clock.today()
     return {
         "name": _set("name", bad_required_text(200)),
         "birth_date": _set(
@@ -893,7 +893,7 @@ def test_hostile_valid_edit_and_child_are_saved_as_typed(world, data):
     assert p.first_name == first_name.strip()
 
     name = data.draw(valid_text(200, required=True), label="child name")
-    birth = data.draw(st.dates(datetime.date(1900, 1, 1), timezone.localdate()), label="birth")
+    birth = data.draw(st.dates(datetime.date(1900, 1, 1), clock.today()), label="birth")
     child_post = {
         **world.base("child_add"),
         "name": name,

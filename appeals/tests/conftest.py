@@ -7,7 +7,7 @@ import contextlib
 import datetime
 
 import pytest
-from django.utils import timezone
+import time_machine
 
 from appeals import services
 from caseworker.audit import AuditContext
@@ -15,6 +15,7 @@ from decisions import documents
 from decisions import services as decision_services
 from decisions.selectors import open_programme
 from decisions.tests.helpers import ALL_FULFILLED, add_years, approve, days, draft
+from kvp import clock
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -23,20 +24,10 @@ MINIMAL_PDF = (
 
 
 @contextlib.contextmanager
-def days_ago(monkeypatch, n: int):
+def days_ago(n: int):
     """Run the block as if it were n days ago (approvals and notices carry today's date)."""
-    real_now = timezone.now
-    shift = datetime.timedelta(days=n)
-    monkeypatch.setattr(timezone, "now", lambda: real_now() - shift)
-    try:
+    with time_machine.travel(clock.now() - datetime.timedelta(days=n)):
         yield
-    finally:
-        monkeypatch.setattr(timezone, "now", real_now)
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture
@@ -57,7 +48,7 @@ def as_appeals_officer(appeals_officer):
 def assessed_application(participant, as_caseworker, assessments):
     """An application received 40 days ago (no foreløpig svar) and assessed the § 29
     conditions as `assessments` says, as the caseworker."""
-    today = timezone.localdate()
+    today = clock.today()
     application = decision_services.application_register(
         ctx=as_caseworker,
         participant=participant,
@@ -79,33 +70,27 @@ def assessed_application(participant, as_caseworker, assessments):
 
 def granted(participant, as_caseworker, as_approver, *, notice_days_ago: int):
     """A grant approved, its letter made and sent `notice_days_ago` days ago."""
-    import pytest as _pytest
-
-    monkeypatch = _pytest.MonkeyPatch()
-    try:
-        with days_ago(monkeypatch, notice_days_ago):
-            today = timezone.localdate()
-            application = assessed_application(participant, as_caseworker, ALL_FULFILLED)
-            start = today - days(20)
-            grant = draft(
-                as_caseworker,
-                "grant",
-                participant,
-                application=application,
-                period_start=start,
-                period_end=add_years(start, 1) - days(1),
-                reasoning="Alle vilkår i § 29 er oppfylt etter samtale og arbeidsevnevurdering.",
-            )
-            grant = approve(grant, as_caseworker, as_approver)
-            documents.letter_issue(decision_id=grant.pk)
-            grant = decision_services.decision_record_notice(
-                ctx=as_caseworker,
-                decision=grant,
-                notice_date=today,
-                expected_version=grant.version,
-            )
-    finally:
-        monkeypatch.undo()
+    with days_ago(notice_days_ago):
+        today = clock.today()
+        application = assessed_application(participant, as_caseworker, ALL_FULFILLED)
+        start = today - days(20)
+        grant = draft(
+            as_caseworker,
+            "grant",
+            participant,
+            application=application,
+            period_start=start,
+            period_end=add_years(start, 1) - days(1),
+            reasoning="Alle vilkår i § 29 er oppfylt etter samtale og arbeidsevnevurdering.",
+        )
+        grant = approve(grant, as_caseworker, as_approver)
+        documents.letter_issue(decision_id=grant.pk)
+        grant = decision_services.decision_record_notice(
+            ctx=as_caseworker,
+            decision=grant,
+            notice_date=today,
+            expected_version=grant.version,
+        )
     return grant
 
 
@@ -150,7 +135,7 @@ APPEAL_DATA = {
 
 
 def register(ctx, decision, **changes):
-    data = {**APPEAL_DATA, "received_on": timezone.localdate(), **changes}
+    data = {**APPEAL_DATA, "received_on": clock.today(), **changes}
     return services.appeal_register(ctx=ctx, decision=decision, data=data)
 
 

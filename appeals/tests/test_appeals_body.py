@@ -22,6 +22,7 @@ from appeals.tests.conftest import MINIMAL_PDF, forward, register
 from caseworker.models import AuditEvent
 from decisions.models import Decision, Document, DocumentKind, TaskStatus
 from decisions.rules.procedure import appeal_deadline
+from kvp import clock
 from participants.models import Participant
 from tests.factories import ParticipantFactory
 
@@ -41,7 +42,7 @@ def decide(appeal, ctx, outcome="stadfestet"):
         ctx=ctx,
         appeal=appeal,
         outcome=outcome,
-        outcome_on=timezone.localdate(),
+        outcome_on=clock.today(),
         note="",
         pdf=MINIMAL_PDF,
         filename="a.pdf",

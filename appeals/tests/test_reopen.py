@@ -28,6 +28,7 @@ from decisions.models import (
 )
 from decisions.selectors import open_programme
 from decisions.tests.helpers import ALL_FULFILLED, add_years, approve, days, draft
+from kvp import clock
 
 pytestmark = pytest.mark.django_db
 
@@ -40,29 +41,25 @@ NOT_MET = {
 def rejected(participant, as_caseworker, as_approver, *, notice_days_ago: int = 10):
     """An application received 40 days before the rejection (no foreløpig svar), rejected
     under V2 and sent `notice_days_ago` days ago."""
-    monkeypatch = pytest.MonkeyPatch()
-    try:
-        with days_ago(monkeypatch, notice_days_ago):
-            today = timezone.localdate()
-            application = assessed_application(participant, as_caseworker, NOT_MET)
-            rejection = draft(
-                as_caseworker,
-                "rejection",
-                participant,
-                application=application,
-                details={"unmet_conditions": ["reduced_capacity"]},
-                reasoning="Arbeidsevnen er ikke vesentlig nedsatt (§ 29 første ledd).",
-            )
-            rejection = approve(rejection, as_caseworker, as_approver)
-            documents.letter_issue(decision_id=rejection.pk)
-            rejection = decision_services.decision_record_notice(
-                ctx=as_caseworker,
-                decision=rejection,
-                notice_date=today,
-                expected_version=rejection.version,
-            )
-    finally:
-        monkeypatch.undo()
+    with days_ago(notice_days_ago):
+        today = clock.today()
+        application = assessed_application(participant, as_caseworker, NOT_MET)
+        rejection = draft(
+            as_caseworker,
+            "rejection",
+            participant,
+            application=application,
+            details={"unmet_conditions": ["reduced_capacity"]},
+            reasoning="Arbeidsevnen er ikke vesentlig nedsatt (§ 29 første ledd).",
+        )
+        rejection = approve(rejection, as_caseworker, as_approver)
+        documents.letter_issue(decision_id=rejection.pk)
+        rejection = decision_services.decision_record_notice(
+            ctx=as_caseworker,
+            decision=rejection,
+            notice_date=today,
+            expected_version=rejection.version,
+        )
     return rejection
 
 
@@ -301,7 +298,7 @@ def test_a_new_rejection_leaves_the_appeal_to_be_forwarded(
     decision_services.decision_record_notice(
         ctx=as_caseworker,
         decision=second,
-        notice_date=timezone.localdate(),
+        notice_date=clock.today(),
         expected_version=second.version,
     )
     forwarded = forward(as_caseworker, appeal, note="Avslaget opprettholdes etter ny vurdering.")

@@ -9,7 +9,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from appeals import rules as appeal_rules
 from appeals import services
@@ -21,6 +20,7 @@ from decisions.rules.procedure import appeal_deadline
 from decisions.selectors import open_programme
 from decisions.tests.helpers import approve, days, draft
 from decisions.tests.pdf_helpers import read, text
+from kvp import clock
 from kvp.versioning import ConflictError
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def test_only_approved_decisions_can_be_appealed(participant, as_caseworker, gra
         "interruption",
         participant,
         programme=programme,
-        effective_date=timezone.localdate(),
+        effective_date=clock.today(),
         details={"interruption_reason": "Sykdom"},
     )
     with pytest.raises(ValidationError, match="fattet vedtak"):
@@ -59,7 +59,7 @@ def test_one_open_appeal_per_decision_in_code_and_in_postgresql(appeal, grant, a
             decision=grant,
             participant_id=grant.participant_id,
             office_id=grant.office_id,
-            received_on=timezone.localdate(),
+            received_on=clock.today(),
             appellant="participant",
             subject="x",
             grounds="y",
@@ -229,14 +229,14 @@ def test_withdrawing_closes_the_task(appeal, as_caseworker):
 
 def test_postgresql_refuses_a_decided_appeal_without_its_outcome(forwarded):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Appeal.objects.filter(pk=forwarded.pk).update(state="decided", closed_at=timezone.now())
+        Appeal.objects.filter(pk=forwarded.pk).update(state="decided", closed_at=clock.now())
     with pytest.raises(IntegrityError), transaction.atomic():
         Appeal.objects.filter(pk=forwarded.pk).update(outcome="avvist")
 
 
 def test_postgresql_refuses_a_forwarded_appeal_without_its_cover_letter(appeal):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Appeal.objects.filter(pk=appeal.pk).update(state="forwarded", forwarded_at=timezone.now())
+        Appeal.objects.filter(pk=appeal.pk).update(state="forwarded", forwarded_at=clock.now())
 
 
 def test_an_appeal_task_is_not_closed_by_the_nightly_scan(appeal, today):

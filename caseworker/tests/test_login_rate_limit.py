@@ -10,10 +10,10 @@ import pytest
 from axes.models import AccessAttempt
 from bs4 import BeautifulSoup
 from django.urls import reverse
-from django.utils import timezone
 
 from caseworker.tests.test_sso import claims_for, logged_in_user, sso_login
 from caseworker.tests.test_sso import sso as sso  # noqa: F401 - the fixture
+from kvp import clock
 
 PASSWORD = "passord-for-test"
 
@@ -69,7 +69,7 @@ def test_lockout_ends_after_the_cooloff(client, caseworker):
     for _ in range(5):
         post_login(client, "Z990001", "feil")
     assert post_login(client, "Z990001", PASSWORD).status_code == 429
-    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    AccessAttempt.objects.update(attempt_time=clock.now() - datetime.timedelta(minutes=16))
     assert post_login(client, "Z990001", PASSWORD).status_code == 302
 
 

@@ -2,8 +2,8 @@ import datetime
 
 from django.contrib.sessions.models import Session
 from django.urls import reverse
-from django.utils import timezone
 
+from kvp import clock
 from tests.factories import UserFactory
 
 
@@ -38,9 +38,9 @@ def test_session_expires_after_30_minutes_idle(login, caseworker, settings):
     assert client.get(reverse("home")).status_code == 200
     # Renewed by the request: expires 30 minutes from now, not from login.
     session = Session.objects.get()
-    remaining = session.expire_date - timezone.now()
+    remaining = session.expire_date - clock.now()
     assert datetime.timedelta(minutes=29) < remaining <= datetime.timedelta(minutes=30)
-    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    Session.objects.update(expire_date=clock.now() - datetime.timedelta(seconds=1))
     response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

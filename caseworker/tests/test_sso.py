@@ -234,12 +234,16 @@ def test_wrong_state_is_refused(sso, client):
         {"nonce": "replayed-nonce"},
         {"aud": "another-client"},
         {"iss": "https://evil.example/v2.0"},
-        {"exp": int(time.time()) - 60},
+        # Expired a minute before it was issued: relative to the token, not to the wall clock
+        # at collection time (the test clock is pinned).
+        {"exp": "a minute before iat"},
     ],
     ids=["wrong nonce", "wrong audience", "wrong issuer", "expired"],
 )
 def test_tampered_id_token_is_refused(sso, client, change):
     def tamper(state, nonce, token_claims):
+        if change.get("exp") == "a minute before iat":
+            return state, {**token_claims, "exp": token_claims["iat"] - 60}
         return state, {**token_claims, **change}
 
     response = sso_login(client, claims_for(), tamper=tamper)

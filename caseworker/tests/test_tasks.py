@@ -7,9 +7,9 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.utils import timezone
 
 from caseworker.tasks import clear_expired_sessions
+from kvp import clock
 from kvp.celery import app
 
 # Each pytest process (xdist) has its own test database, so it gets its own queue too: a
@@ -33,7 +33,7 @@ def test_expired_sessions_are_cleared_by_the_worker(celery_worker_on_redis):
     stale = SessionStore()
     stale.create()
     Session.objects.filter(session_key=stale.session_key).update(
-        expire_date=timezone.now() - datetime.timedelta(minutes=1)
+        expire_date=clock.now() - datetime.timedelta(minutes=1)
     )
     result = clear_expired_sessions.apply_async(queue=QUEUE)
     assert result.get(timeout=30) == 1

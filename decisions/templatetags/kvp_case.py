@@ -10,12 +10,12 @@ page's "Søknader og program" section and the approvers' count on the front page
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone
 
 from caseworker import rules as permissions
 from decisions import selectors
 from decisions.models import Application, Programme
 from decisions.overview import decisions_prefetch, programme_overview
+from kvp import clock
 from participants.models import Participant
 
 register = template.Library()
@@ -31,7 +31,7 @@ def case_summary(context, participant: Participant) -> dict:
     """Applications and programmes of a participant the page has already loaded (and
     audited) through participant_get_for."""
     user = _user(context)
-    today = timezone.localdate()
+    today = clock.today()
     applications = list(
         Application.objects.filter(participant=participant).prefetch_related(decisions_prefetch())
     )

@@ -1,17 +1,11 @@
 """Case fixtures: an assessed application and a programme granted 200 days ago."""
 
 import pytest
-from django.utils import timezone
 
 from caseworker.audit import AuditContext
 from decisions import services
 from decisions.selectors import open_programme
 from decisions.tests.helpers import ALL_FULFILLED, add_years, approve, days, draft
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture

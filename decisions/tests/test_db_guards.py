@@ -6,10 +6,10 @@ import datetime
 
 import pytest
 from django.db import DatabaseError, IntegrityError, transaction
-from django.utils import timezone
 
 from caseworker.models import Role
 from decisions.models import Application, Decision, DecisionStatus, Programme
+from kvp import clock
 from tests.factories import UserFactory
 
 D = datetime.date
@@ -54,7 +54,7 @@ def grant(application, caseworker, programme=None, **kwargs):
 
 def approve_sql(decision, approver):
     return Decision.objects.filter(pk=decision.pk).update(
-        status=DecisionStatus.APPROVED, approved_by=approver, approved_at=timezone.now()
+        status=DecisionStatus.APPROVED, approved_by=approver, approved_at=clock.now()
     )
 
 
@@ -96,7 +96,7 @@ def test_nothing_is_inserted_as_approved(application, caseworker, approver, prog
             programme,
             status=DecisionStatus.APPROVED,
             approved_by=approver,
-            approved_at=timezone.now(),
+            approved_at=clock.now(),
         ),
         "godkjennes av en beslutter",
     )

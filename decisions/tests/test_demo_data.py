@@ -1,11 +1,11 @@
 from io import StringIO
 
 from django.core.management import call_command
-from django.utils import timezone
 
 from decisions import rules
 from decisions.models import Decision, DecisionStatus, Programme
 from decisions.selectors import programme_history, programmes_with_decisions
+from kvp import clock
 from participants.models import Participant
 
 
@@ -23,7 +23,7 @@ def test_demo_data_is_idempotent_and_every_programme_is_lawful(db, settings):
     )
     assert counts[0] == 60
 
-    today = timezone.localdate()
+    today = clock.today()
     states = set()
     for programme in programmes_with_decisions(Programme.objects.all()):
         history = programme_history(programme)  # raises on overlapping or unordered periods

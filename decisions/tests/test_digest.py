@@ -12,12 +12,12 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import F
-from django.utils import timezone
 
 from decisions.digest import send_task_digests
 from decisions.models import DigestSent, Task, TaskKind
 from decisions.tasks import send_task_digests as send_task_digests_task
 from decisions.tests.helpers import days
+from kvp import clock
 from kvp.celery import app
 
 QUEUE = f"kvp-digest-test-{os.getpid()}"
@@ -39,10 +39,10 @@ def make_task(application, *, kind, due_date, assignee, created_days_ago=0, stat
         due_date=due_date,
         assignee=assignee,
         status=status,
-        closed_at=timezone.now() if status == "closed" else None,
+        closed_at=clock.now() if status == "closed" else None,
     )
     Task.objects.filter(pk=task.pk).update(
-        created_at=timezone.now() - datetime.timedelta(days=created_days_ago)
+        created_at=clock.now() - datetime.timedelta(days=created_days_ago)
     )
     return task
 

@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from caseworker.audit import AuditContext
@@ -19,6 +18,7 @@ from decisions.models import ParticipationCertificate, Programme
 from decisions.tests import helpers
 from decisions.tests.pdf_helpers import text
 from decisions.tests.test_document_tasks import QUEUE, celery_worker_on_redis  # noqa: F401
+from kvp import clock
 from tests.e2e.conftest import axe, browser, page  # noqa: F401  (fixtures for this module)
 from tests.e2e.test_participant_flow import PASSWORD, log_in
 from tests.factories import UserFactory
@@ -69,7 +69,7 @@ def test_preview_approve_and_download_the_letter(
     celery_worker_on_redis,  # noqa: F811
 ):
     base = live_server.url
-    today = timezone.localdate()
+    today = clock.today()
     programme = running_programme(staff, participant, today)
     kari = AuditContext(actor=staff["kari"], client_address="127.0.0.1")
     interruption = services.decision_draft(
@@ -136,7 +136,7 @@ def test_leader_issues_reviewed_certificates_with_a_progress_bar(
     celery_worker_on_redis,  # noqa: F811
 ):
     base = live_server.url
-    today = timezone.localdate()
+    today = clock.today()
     programme = running_programme(staff, participant, today)
     kari = AuditContext(actor=staff["kari"], client_address="127.0.0.1")
     ingrid = AuditContext(actor=staff["ingrid"], client_address="127.0.0.1")

@@ -1,16 +1,16 @@
 import datetime
 
 from django.urls import reverse
-from django.utils import timezone
 
 from caseworker.audit import AuditContext
 from decisions import services
+from kvp import clock
 
 
 def test_caseworker_registers_the_interim_reply_and_the_warning_goes_F3(
     login, caseworker, participant
 ):
-    today = timezone.localdate()
+    today = clock.today()
     application = services.application_register(
         ctx=AuditContext(actor=caseworker),
         participant=participant,
@@ -36,7 +36,7 @@ def test_interim_reply_from_other_office_is_not_found(
     application = services.application_register(
         ctx=AuditContext(actor=caseworker),
         participant=participant,
-        data={"received_on": timezone.localdate(), "received_via": "papir"},
+        data={"received_on": clock.today(), "received_via": "papir"},
     )
     response = login(other_caseworker).post(
         reverse("decisions:interim_reply", args=[application.pk]),

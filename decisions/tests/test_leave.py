@@ -4,12 +4,12 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from caseworker.models import AuditEvent
 from decisions import rules
 from decisions.models import ApprovedLeave
 from decisions.selectors import open_programme, programme_history
+from kvp import clock
 
 days = datetime.timedelta
 
@@ -99,4 +99,4 @@ def test_leave_can_be_removed(login, caseworker, programme, today):
     response = login(caseworker).post(reverse("decisions:leave_remove", args=[leave.pk]))
     assert response.status_code == 302
     assert not ApprovedLeave.objects.exists()
-    assert timezone.localdate() == today
+    assert clock.today() == today

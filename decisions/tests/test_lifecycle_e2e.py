@@ -13,7 +13,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from caseworker.audit import AuditContext
@@ -22,6 +21,7 @@ from decisions import rules, services
 from decisions.models import Application, Decision, DecisionStatus, Programme
 from decisions.selectors import open_programme
 from decisions.tests import helpers
+from kvp import clock
 from tests.e2e.conftest import axe, browser, page  # noqa: F401  (fixtures for this module)
 from tests.e2e.test_participant_flow import PASSWORD, log_in
 from tests.factories import ParticipantFactory, UserFactory
@@ -93,7 +93,7 @@ def test_grant_is_drafted_approved_in_the_queue_and_the_programme_is_active(
     office_a,
 ):
     base = live_server.url
-    today = timezone.localdate()
+    today = clock.today()
     monas = mona_sends_an_interruption(staff, office_a, today)
 
     # --- Kari registers Per's application from his page.
@@ -226,7 +226,7 @@ def test_case_pages_in_other_states_pass_axe(
     resumed and has an extension, a returned decision and its edit form, the forms for the
     other kinds (with the rules' refusals shown), an old application, and closing one."""
     base = live_server.url
-    today = timezone.localdate()
+    today = clock.today()
     kari, ingrid = staff["kari"], staff["ingrid"]
     ctx = {u: AuditContext(actor=u, client_address="127.0.0.1") for u in (kari, ingrid)}
     day = datetime.timedelta(days=1)

@@ -1,5 +1,7 @@
 """The vedtak lifecycle through the services, with the rules core deciding what is legal."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -235,6 +237,7 @@ def test_rejection_when_all_conditions_hold_needs_the_V4_exception(
     assert rejection.status == DecisionStatus.DRAFT
 
 
+@pytest.mark.usefixtures("on_default_day")
 def test_notice_date_starts_the_klagefrist_F2(programme, as_caseworker, today):
     grant = programme.decisions.get()
     with pytest.raises(ValidationError, match="Vedtaksbrevet er ikke laget"):
@@ -245,7 +248,8 @@ def test_notice_date_starts_the_klagefrist_F2(programme, as_caseworker, today):
     grant = services.decision_record_notice(
         ctx=as_caseworker, decision=grant, notice_date=today, expected_version=grant.version
     )
-    assert rules.appeal_deadline(grant.notice_date) == today + days(21)
+    # Noticed Wednesday 18.11.2026: three weeks later is Wednesday 09.12.2026, a working day.
+    assert rules.appeal_deadline(grant.notice_date) == datetime.date(2026, 12, 9)
     with pytest.raises(ValidationError, match="allerede registrert"):
         services.decision_record_notice(
             ctx=as_caseworker, decision=grant, notice_date=today, expected_version=grant.version

@@ -2,7 +2,7 @@
 whole vedtak lifecycle as caseworker and approver click through it, the legal refusals as the
 user sees them (D1, A6, D2, totrinnskontroll), optimistic locking, and hostile POSTs.
 
-Dates are chosen relative to timezone.localdate(), so the tests hold on any day."""
+Dates are chosen relative to clock.today(), so the tests hold on any day."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from caseworker.audit import AuditContext
 from caseworker.models import AuditEvent, Role
@@ -140,11 +139,6 @@ def url(name: str, *args) -> str:
 
 
 # --- Fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def today() -> datetime.date:
-    return timezone.localdate()
 
 
 @pytest.fixture

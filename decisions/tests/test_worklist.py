@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from django.urls import reverse
-from django.utils import timezone
 
 from caseworker.models import AuditEvent
 from decisions.deadlines import scan_deadlines
 from decisions.models import Application, Task, TaskKind, TaskStatus
 from decisions.tests.helpers import days
+from kvp import clock
 from tests.factories import ParticipantFactory
 
 MINE = reverse("decisions:worklist")
@@ -46,11 +46,6 @@ def rows(response):
 
 def task_ids(response):
     return [int(row["data-task"]) for row in rows(response)]
-
-
-@pytest.fixture
-def today():
-    return timezone.localdate()
 
 
 @pytest.fixture
@@ -93,9 +88,7 @@ def test_my_tasks_are_mine_and_sorted_by_due_date(login, caseworker, tasks):
 
 
 def test_office_tasks_show_everyones_open_tasks(login, caseworker, tasks):
-    Task.objects.filter(pk=tasks["soon"].pk).update(
-        status=TaskStatus.CLOSED, closed_at=timezone.now()
-    )
+    Task.objects.filter(pk=tasks["soon"].pk).update(status=TaskStatus.CLOSED, closed_at=clock.now())
     response = login(caseworker).get(OFFICE)
     assert task_ids(response) == [tasks["overdue"].pk, tasks["ola"].pk]
     text = BeautifulSoup(response.content, "html.parser").select_one("tbody").get_text(" ")

@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from caseworker.audit import AuditContext
@@ -13,6 +12,7 @@ from caseworker.models import Role
 from decisions import services
 from decisions.deadlines import scan_deadlines
 from decisions.models import SYSTEM_TASK_KINDS, Task
+from kvp import clock
 from tests.e2e.conftest import axe, browser, page  # noqa: F401  (fixtures for this module)
 from tests.e2e.test_participant_flow import PASSWORD, log_in
 from tests.factories import UserFactory
@@ -45,7 +45,7 @@ def test_leader_reassigns_an_overdue_task_from_the_office_worklist(
         office=office_a,
         password=PASSWORD,
     )
-    today = timezone.localdate()
+    today = clock.today()
     services.application_register(
         ctx=AuditContext(actor=caseworker),
         participant=participant,

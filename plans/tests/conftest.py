@@ -8,7 +8,6 @@ from decisions.tests.conftest import (  # noqa: F401  (fixtures for this package
     as_approver,
     as_caseworker,
     programme,
-    today,
 )
 from plans.models import Measure, Provider
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from caseworker.audit import AuditContext
 from caseworker.models import Role
 from decisions import services
 from decisions.tests.helpers import ALL_FULFILLED, add_years, approve, days, draft
+from kvp import clock
 from tests.e2e.conftest import axe, browser, page  # noqa: F401  (fixtures for this module)
 from tests.e2e.test_participant_flow import PASSWORD, log_in
 from tests.factories import UserFactory
@@ -38,7 +38,7 @@ def test_leader_drills_from_the_dashboard_to_the_participants(
         office=office_a,
         password=PASSWORD,
     )
-    today = timezone.localdate()
+    today = clock.today()
     as_caseworker, as_approver = AuditContext(actor=caseworker), AuditContext(actor=approver)
     application = services.application_register(
         ctx=as_caseworker,

@@ -2,8 +2,8 @@
 does not import the stipend app (imports flow one way)."""
 
 from django import template
-from django.utils import timezone
 
+from kvp import clock
 from stipend import selectors
 
 register = template.Library()
@@ -13,6 +13,6 @@ register = template.Library()
 def absence_counters(participant, link=True):
     return {
         "participant": participant,
-        "counters": selectors.counters_for(participant.pk, timezone.localdate()),
+        "counters": selectors.counters_for(participant.pk, clock.today()),
         "link": link,
     }

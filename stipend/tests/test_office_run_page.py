@@ -14,10 +14,10 @@ from bs4 import BeautifulSoup
 from celery.contrib.testing.worker import start_worker
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from caseworker.audit import AuditContext
 from caseworker.models import AuditEvent
+from kvp import clock
 from kvp.celery import app
 from stipend import services
 from stipend.models import BaseAmount, OfficeRun, OfficeRunState, PaymentBasis
@@ -194,7 +194,7 @@ def test_a_run_whose_job_was_lost_stops_blocking_the_period_after_an_hour(
         post_run(client, office_a, *period, django_capture_on_commit_callbacks).status_code == 200
     )
     OfficeRun.objects.filter(pk=lost.pk).update(
-        requested_at=timezone.now() - datetime.timedelta(minutes=61)
+        requested_at=clock.now() - datetime.timedelta(minutes=61)
     )
     response = post_run(client, office_a, *period, django_capture_on_commit_callbacks)
     assert response.status_code == 302 and len(enqueued) == 1

@@ -26,6 +26,9 @@ from stipend.rules.calculation import LineKind
 from stipend.tasks import regulate_payment_bases
 
 QUEUE = f"kvp-stipend-test-{os.getpid()}"
+# Every test here runs on FIGURES_DAY (18.11.2026) without a 2026 G: the period is October 2026.
+pytestmark = pytest.mark.usefixtures("on_figures_day", "without_g_2026")
+
 DAILY_G2025 = 102_176  # 2,041 × 130 160 = 265 657 kr / 260 = 1 021,76 kr (S1, S5)
 DAILY_G135000 = 105_975  # 2,041 × 135 000 = 275 535 kr / 260 = 1 059,75 kr
 CHILD_2026 = 3_800  # S4: 38 kr a day in 2026
@@ -35,6 +38,10 @@ CHILD_2026 = 3_800  # S4: 38 kr a day in 2026
 def period(programme, today):
     """The last whole month (inside the programme), for which no G for 2026 is registered
     before the tests register one: G 2025 applies."""
+    assert periods.previous_period(today) == (
+        datetime.date(2026, 10, 1),
+        datetime.date(2026, 10, 31),
+    )
     return periods.previous_period(today)
 
 
@@ -62,8 +69,6 @@ def basis(login, caseworker, participant, programme, period):
 
 
 def test_compute_shows_lines_that_explain_themselves(login, caseworker, basis, programme, period):
-    if period[0].year != 2026 or period[0] < datetime.date(2026, 5, 1):
-        pytest.skip("the figures below are for a month after 01.05.2026 without a 2026 G")
     n = stipend_day_count(programme, period)
     assert basis.computed_total_ore == expected_total(programme, period, DAILY_G2025)
     page = login(caseworker).get(reverse("stipend:basis_detail", args=[basis.pk]))
@@ -194,11 +199,6 @@ def test_g_regulation_adds_back_pay_once_also_after_the_participant_ended(
     django_capture_on_commit_callbacks,
     monkeypatch,
 ):
-    if (
-        period[1] < datetime.date(2026, 5, 1)
-        or BaseAmount.objects.filter(effective_from=datetime.date(2026, 5, 1)).exists()
-    ):
-        pytest.skip("needs a period after 01.05.2026 without a 2026 G")
     services.payment_basis_approve(
         ctx=AuditContext(actor=caseworker), basis=basis, expected_version=basis.version
     )
@@ -248,9 +248,6 @@ def test_g_regulation_job_runs_on_a_real_worker(
     today,
 ):
     period = periods.previous_period(today)
-    if period[1] < datetime.date(2026, 5, 1):
-        pytest.skip("needs a period after 01.05.2026")
-    BaseAmount.objects.filter(effective_from__gte=datetime.date(2026, 5, 1)).delete()
     basis = services.payment_basis_compute(
         ctx=AuditContext(actor=caseworker),
         programme=programme,

@@ -11,11 +11,13 @@ from caseworker.models import AuditEvent
 from decisions.tests.pdf_helpers import read, text
 from participants.models import AddressProtection
 from stipend import services
-from stipend.models import BaseAmount, PaymentBasis, Payslip
+from stipend.models import PaymentBasis, Payslip
 from stipend.rules import periods
 from stipend.rules.money import kroner
 
-pytestmark = pytest.mark.django_db
+# On FIGURES_DAY (18.11.2026) without a 2026 G: the approved period is October 2026, and
+# registering a 2026 G afterwards gives it back pay.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_figures_day", "without_g_2026")]
 
 
 @pytest.fixture
@@ -86,11 +88,6 @@ def test_strictly_confidential_payslip_has_no_address_and_no_office(
 def test_back_pay_gives_a_new_payslip_and_keeps_the_first(
     login, caseworker, admin_user, approved, monkeypatch
 ):
-    if (
-        approved.period_end < datetime.date(2026, 5, 1)
-        or BaseAmount.objects.filter(effective_from=datetime.date(2026, 5, 1)).exists()
-    ):
-        pytest.skip("needs a period after 01.05.2026 without a 2026 G")
     client = login(caseworker)
     first = download(client, approved).content
     from stipend.tasks import regulate_payment_bases

@@ -67,8 +67,11 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def page(browser) -> Iterator:
+def page(browser, settings) -> Iterator:
     """A fresh context (cookies, storage) per test."""
+    # The server's clock is pinned (conftest.py) but the browser's is real: a CSRF cookie that
+    # expires a year after the pinned day would already be expired to a browser living later.
+    settings.CSRF_COOKIE_AGE = None
     context = browser.new_context(
         locale="nb-NO",
         timezone_id="Europe/Oslo",

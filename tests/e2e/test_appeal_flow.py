@@ -18,6 +18,7 @@ from appeals.models import Appeal
 from appeals.tests.conftest import MINIMAL_PDF, granted
 from caseworker.audit import AuditContext
 from caseworker.models import Role
+from kvp import clock
 from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.e2e
@@ -158,7 +159,6 @@ def test_the_office_reopens_an_appealed_rejection_and_a_grant_closes_it(
 ):
     """fvl § 33: "Ta opp søknaden til ny behandling" on an appealed rejection, the application
     page that follows, and the appeal closed as changed once a grant is approved."""
-    from django.utils import timezone
 
     from appeals.tests.conftest import register
     from appeals.tests.test_reopen import reassess, rejected
@@ -188,7 +188,7 @@ def test_the_office_reopens_an_appealed_rejection_and_a_grant_closes_it(
     expect(panel).to_contain_text("vurder vilkårene i § 29 på nytt")
     axe("appeal with the reopened case")
 
-    today = timezone.localdate()
+    today = clock.today()
     application = reassess(as_kari, rejection.application)
     new_grant = draft(
         as_kari,

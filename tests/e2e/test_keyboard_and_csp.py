@@ -16,12 +16,12 @@ import datetime
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from caseworker.models import Role
 from decisions import rules
 from decisions.models import Application, Decision, DecisionStatus
+from kvp import clock
 from participants.models import Participant
 from tests.e2e.test_participant_flow import PASSWORD, VALID_ID
 from tests.factories import UserFactory
@@ -149,7 +149,7 @@ def keyboard_log_in(kb: Keyboard, base: str, ident: str) -> None:
 
 def test_main_flow_by_keyboard_only(page, axe, live_server, staff, office_a):
     base = live_server.url
-    today = timezone.localdate()
+    today = clock.today()
     kb = Keyboard(page)
 
     # --- Kari: log in and register a participant.

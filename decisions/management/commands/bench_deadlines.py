@@ -20,11 +20,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
-from django.utils import timezone
 
 from caseworker.models import Office, Role, User
 from decisions.bench import DEADLINE_PLAIN_QUERY, bench_office_delete, decision_guard_off
 from decisions.deadlines import scan_deadlines
+from kvp import clock
 from participants.models import Participant
 
 BENCH_UNIT = "BNCH"
@@ -150,7 +150,7 @@ class Command(BaseCommand):
         n = options["programmes"]
         if n < 1:
             raise CommandError("--programmes must be at least 1.")
-        today = timezone.localdate()
+        today = clock.today()
         office = Office.objects.create(name=BENCH_NAME, unit_number=BENCH_UNIT)
         try:
             load_seconds = self._load(office, n, today)
@@ -174,7 +174,7 @@ class Command(BaseCommand):
                 "approver": approver.pk,
                 "n": n,
                 "today": today,
-                "now": timezone.now(),
+                "now": clock.now(),
             }
             with decision_guard_off(cursor):
                 for statement in _LOAD:

@@ -11,11 +11,11 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from caseworker.models import Office, Role, User
 from decisions.deadlines import scan_deadlines
 from decisions.demo import seed_cases, seed_documents
+from kvp import clock
 from participants.models import AddressProtection, Child, Participant
 from participants.national_id import make_synthetic_national_id
 
@@ -173,7 +173,7 @@ class Command(BaseCommand):
             f"Dokumenter: {letters} nye vedtaksbrev, {certificates} nye deltakerbevis."
         )
         # The worklist should show today's deadlines at once, not after the nightly scan.
-        scan = scan_deadlines(timezone.localdate())
+        scan = scan_deadlines(clock.today())
         self.stdout.write(f"Fristskanning: {sum(scan.created.values())} nye oppgaver.")
         self.stdout.write(
             f"Demodata klar: {created} nye deltakere ({Participant.objects.count()} i alt)."

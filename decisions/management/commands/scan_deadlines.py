@@ -6,10 +6,10 @@ import datetime
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
 from decisions.deadlines import scan_deadlines, task_statistics_refresh
 from decisions.models import TaskKind
+from kvp import clock
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("Datoen må skrives ÅÅÅÅ-MM-DD.") from None
         else:
-            today = timezone.localdate()
+            today = clock.today()
         started = time.perf_counter()
         result = scan_deadlines(today)
         task_statistics_refresh(result)

@@ -22,10 +22,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from caseworker.models import Office, Role, User
 from decisions.bench import bench_office_delete, decision_guard_off
+from kvp import clock
 from participants.models import Participant
 from reporting import views
 from reporting.kostra import kostra_report
@@ -178,7 +178,7 @@ class Command(BaseCommand):
 
     def _load(self, office: Office, n: int) -> tuple[float, User]:
         started = time.perf_counter()
-        today = timezone.localdate()
+        today = clock.today()
         with transaction.atomic(), connection.cursor() as cursor:
             workers = User.objects.bulk_create(
                 User(
@@ -202,7 +202,7 @@ class Command(BaseCommand):
                 "cw_count": CASEWORKERS,
                 "n": n,
                 "today": today,
-                "now": timezone.now(),
+                "now": clock.now(),
             }
             with decision_guard_off(cursor):
                 for statement in _LOAD:
@@ -224,7 +224,7 @@ class Command(BaseCommand):
         return stats.median(timings), max(timings), queries
 
     def _report(self, office: Office, leader: User, n: int, load_seconds: float, runs: int) -> None:
-        year = timezone.localdate().year
+        year = clock.today().year
         factory = RequestFactory()
 
         def page() -> None:

@@ -38,6 +38,7 @@ from decisions.bench import DEADLINE_PLAIN_QUERY, letter_render
 from decisions.bench_national import BENCH_PASSWORD, Dataset, national_dataset_load
 from decisions.deadlines import scan_deadlines
 from decisions.models import Decision, DecisionStatus, TaskStatus
+from kvp import clock
 from kvp.pdf import html_to_pdf
 from participants.models import Participant
 from stipend import selectors as stipend_selectors
@@ -290,7 +291,10 @@ class Command(BaseCommand):
                 "dashboard /statistikk/",
                 "leader",
                 lambda s: [f"/statistikk/?year={year}&office={s['office']}"],
-                lambda s: [(sql, {"office": s["office"], "year": year}) for sql in _DASHBOARD_SQL],
+                lambda s: [
+                    (sql, {"office": s["office"], "year": year, "today": clock.today()})
+                    for sql in _DASHBOARD_SQL
+                ],
             ),
             (
                 f"search /deltakere/?q={term}",
@@ -531,7 +535,7 @@ _DASHBOARD_SQL = [
     FROM decisions_decision d WHERE d.office_id = %(office)s AND d.kind = 'termination'
       AND d.status = 'approved' AND EXTRACT(YEAR FROM d.effective_date) = %(year)s
     GROUP BY 1, 2""",
-    """SELECT COUNT(*) FILTER (WHERE due_date < CURRENT_DATE), COUNT(*) FROM decisions_task
+    """SELECT COUNT(*) FILTER (WHERE due_date < %(today)s), COUNT(*) FROM decisions_task
     WHERE office_id = %(office)s AND status = 'open'""",
     """SELECT COUNT(*) FROM decisions_decision
     WHERE office_id = %(office)s AND status = 'awaiting_approval'""",

@@ -11,7 +11,9 @@ from stipend.tasks import run_office_stipend
 from tests.e2e.conftest import axe, browser, page  # noqa: F401  (fixtures for this module)
 from tests.e2e.test_participant_flow import PASSWORD, log_in
 
-pytestmark = pytest.mark.e2e
+# Stipend computed for the last period needs that year's G and barnetillegg rate (S2, S4), which
+# are known only up to the present: these tests run on the stipend tests' FIGURES_DAY.
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("on_figures_day")]
 
 
 def test_caseworker_starts_the_office_run_and_sees_the_result(

@@ -24,6 +24,11 @@ from stipend.models import BaseAmount, OfficeRun, OfficeRunState, PaymentBasis
 from stipend.rules import periods
 from stipend.tasks import run_office_stipend
 
+# Stipend computed for the last period needs that year's G and barnetillegg rate (S2, S4), which
+# are known only up to the present: these tests run on the stipend tests' FIGURES_DAY.
+pytestmark = pytest.mark.usefixtures("on_figures_day")
+
+
 QUEUE = f"kvp-stipend-run-test-{os.getpid()}"
 URL = reverse("stipend:office")
 START = reverse("stipend:office_run")

@@ -28,8 +28,8 @@ RUN apt-get update \
         shared-mime-info \
     && rm -rf /var/lib/apt/lists/*
 
-RUN groupadd --system kvp \
-    && useradd --system --gid kvp --home-dir /app --no-create-home kvp \
+RUN groupadd --system --gid 10001 kvp \
+    && useradd --system --uid 10001 --gid kvp --home-dir /app --no-create-home kvp \
     && mkdir -p /var/lib/kvp \
     && chown kvp:kvp /var/lib/kvp
 
@@ -47,7 +47,8 @@ RUN DJANGO_SECRET_KEY=collectstatic-only \
     REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --noinput
 
-USER kvp
+# Numeric, so that Kubernetes can verify runAsNonRoot (deploy/kubernetes/).
+USER 10001:10001
 ENV CELERY_BEAT_SCHEDULE_FILENAME=/var/lib/kvp/celerybeat-schedule \
     WEB_CONCURRENCY=3
 EXPOSE 8000
